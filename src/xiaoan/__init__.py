@@ -1,0 +1,1 @@
+"""Xiao'an (校安): school safety management."""

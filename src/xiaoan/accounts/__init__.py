@@ -1,0 +1,1 @@
+"""Sign-in, lockout, second factor, password policy, idle logout, personal access tokens."""

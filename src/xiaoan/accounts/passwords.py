@@ -1,0 +1,44 @@
+"""Password policy of 等保 2.0 practice: ≥ 8 characters from ≥ 3 character classes, not the user name."""
+
+import string
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def character_classes(password: str) -> int:
+    classes = [
+        any(c in string.ascii_lowercase for c in password),
+        any(c in string.ascii_uppercase for c in password),
+        any(c in string.digits for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    return sum(classes)
+
+
+class CharacterClassValidator:
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password, user=None):
+        if character_classes(password) < self.min_classes:
+            raise ValidationError(
+                _("密码须包含小写字母、大写字母、数字、符号中的至少%(n)d类。 Use at least %(n)d of: lower case, upper case, digits, symbols.")
+                % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self):
+        return _("至少包含%(n)d类字符（小写、大写、数字、符号）。") % {"n": self.min_classes}
+
+
+class NotUsernameValidator:
+    def validate(self, password, user=None):
+        username = getattr(user, "username", "") or ""
+        if username and password.strip().lower() == username.strip().lower():
+            raise ValidationError(
+                _("密码不能与用户名相同。 The password must differ from the user name."), code="password_is_username"
+            )
+
+    def get_help_text(self):
+        return _("不能与用户名相同。")

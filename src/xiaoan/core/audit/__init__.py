@@ -1,0 +1,1 @@
+"""Audit: security events (logins, denials, sensitive reads) beside django-auditlog's data-change log."""

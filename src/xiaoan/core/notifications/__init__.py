@@ -1,0 +1,1 @@
+"""One ``notify`` service: in-app inbox, email, SMS through an adapter."""

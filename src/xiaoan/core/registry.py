@@ -1,0 +1,52 @@
+"""Registries through which upper apps plug into the shell: navigation entries and home-page widgets.
+
+An app registers in its ``AppConfig.ready``; the shell renders what is registered and nothing else, so
+the navigation shows exactly the modules that exist and the home page has no empty placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any  # lazy translated string
+    url_name: str
+    icon: str = "circle"
+    permission: str | None = None  # shown only when the active role has it
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A home-page widget: ``render(request) -> str | None``; None hides it (nothing to show)."""
+
+    key: str
+    render: Callable[[Any], str | None]
+    permission: str | None = None
+    order: int = 100
+    kinds: frozenset[str] = field(default_factory=frozenset)  # empty: every unit kind
+
+
+NAV: dict[str, NavItem] = {}
+WIDGETS: dict[str, Widget] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    NAV[item.key] = item
+
+
+def register_widget(widget: Widget) -> None:
+    WIDGETS[widget.key] = widget
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(NAV.values(), key=lambda item: (item.order, item.key))
+
+
+def widgets() -> list[Widget]:
+    return sorted(WIDGETS.values(), key=lambda w: (w.order, w.key))

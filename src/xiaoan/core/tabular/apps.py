@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TabularConfig(AppConfig):
+    name = "xiaoan.core.tabular"
+    label = "tabular"

@@ -1,0 +1,47 @@
+"""Shell views: the home page (widgets registered by the apps) and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .registry import widgets
+from .scoping import get_policy
+
+
+@login_required
+def home(request):
+    policy = get_policy()
+    membership = getattr(request, "membership", None)
+    kind = membership.unit.kind if membership else None
+    rendered = []
+    for widget in widgets():
+        if widget.kinds and kind not in widget.kinds:
+            continue
+        if widget.permission and not policy.allows(request.user, widget.permission):
+            continue
+        html = widget.render(request)
+        if html:
+            rendered.append(html)
+    return render(request, "core/home.html", {"widgets": rendered})
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the task queue answer, 503 otherwise (for the load balancer)."""
+    checks = {"database": False, "queue": False}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            checks["database"] = cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = False
+    try:
+        from django_q.brokers import get_broker
+
+        checks["queue"] = bool(get_broker().ping())
+    except Exception:  # noqa: BLE001
+        checks["queue"] = False
+    healthy = all(checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)

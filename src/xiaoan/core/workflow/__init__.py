@@ -1,0 +1,1 @@
+"""A small declarative state machine with a transition log and optimistic conflict detection."""

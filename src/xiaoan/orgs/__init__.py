@@ -1,0 +1,1 @@
+"""The org tree (units), people, roles, declared permissions and the scope policy."""
