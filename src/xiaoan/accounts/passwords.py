@@ -23,7 +23,10 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                _("密码须包含小写字母、大写字母、数字、符号中的至少%(n)d类。 Use at least %(n)d of: lower case, upper case, digits, symbols.")
+                _(
+                    "密码须包含小写字母、大写字母、数字、符号中的至少%(n)d类。"
+                    " Use at least %(n)d of: lower case, upper case, digits, symbols."
+                )
                 % {"n": self.min_classes},
                 code="password_too_simple",
             )

@@ -67,11 +67,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "xiaoan.accounts.middleware.IdleTimeoutMiddleware",
     "xiaoan.accounts.middleware.SecondFactorMiddleware",
+    "xiaoan.accounts.middleware.PasswordChangeMiddleware",
     "xiaoan.orgs.middleware.ActiveMembershipMiddleware",
     "xiaoan.core.scoping.ScopeGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "xiaoan.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoan.config.urls"
@@ -196,6 +198,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XIAOAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("XIAOAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 XIAOAN_IMAGE_MAX_PIXELS = int(os.environ.get("XIAOAN_IMAGE_MAX_PIXELS", 40_000_000))
 
+# Public address of the site, for absolute links in email and SMS (e.g. https://xiaoan.example.cn).
+XIAOAN_BASE_URL = os.environ.get("XIAOAN_BASE_URL", "").rstrip("/")
+# Number of reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none).
+XIAOAN_TRUSTED_PROXIES = int(os.environ.get("XIAOAN_TRUSTED_PROXIES", "0"))
+
 # --- Mail and SMS -------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -218,6 +225,8 @@ XIAOAN_AUDIT_RETENTION_DAYS = max(
     XIAOAN_AUDIT_MIN_RETENTION_DAYS, int(os.environ.get("XIAOAN_AUDIT_RETENTION_DAYS", 365))
 )
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# auditlog re-reads the old row for its diff; the plain base manager keeps that read out of the scope guard
+AUDITLOG_USE_BASE_MANAGER = True
 
 # --- Fonts for PDF ------------------------------------------------------------------------------
 XIAOAN_PDF_FONT = os.environ.get("XIAOAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
