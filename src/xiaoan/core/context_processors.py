@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .registry import nav_items
 from .scoping import get_policy
@@ -15,4 +16,8 @@ def shell(request):
         for item in nav_items()
         if item.permission is None or policy.allows(user, item.permission)
     ]
-    return {"xa_nav": items, "xa_membership": getattr(request, "membership", None)}
+    from .notifications.selectors import unread_count
+
+    # lazy: one indexed COUNT, only when a template shows the badge
+    unread = SimpleLazyObject(lambda: unread_count(user))
+    return {"xa_nav": items, "xa_membership": getattr(request, "membership", None), "xa_unread": unread}

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "attachments"
-urlpatterns: list = []
+urlpatterns = [
+    path("upload/", views.upload, name="upload"),
+    path("<int:pk>/", views.download, name="download"),
+    path("<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
+    path("<int:pk>/remove/", views.remove, name="remove"),
+]

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "xiaoan.core.notifications"
     label = "notifications"
+    verbose_name = "通知 Notifications"
