@@ -9,7 +9,8 @@ officials acting at once get one success and one clear message — never a doubl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -40,15 +41,15 @@ class Transition:
 @dataclass
 class Workflow:
     transitions: Iterable[Transition]
-    field: str = "state"
-    by_name: dict[str, Transition] = field(init=False)
+    state_field: str = "state"
+    by_name: dict[str, Transition] = dataclass_field(init=False)
 
     def __post_init__(self) -> None:
         self.by_name = {t.name: t for t in self.transitions}
 
     def available(self, obj: models.Model, user: Any) -> list[Transition]:
         """Transitions the user could fire now (for buttons); firing re-checks everything."""
-        state = getattr(obj, self.field)
+        state = getattr(obj, self.state_field)
         policy = get_policy()
         path = getattr(obj, "scope_path", None)
         return [
@@ -80,11 +81,11 @@ class Workflow:
             ensure_allowed(actor, transition.permission, obj)
         if transition.needs_comment and not comment.strip():
             raise TransitionNotAllowed(_("请填写说明。 A comment is required."))
-        current = getattr(obj, self.field)
+        current = getattr(obj, self.state_field)
         if current not in transition.source:
             raise Conflict(
                 _("该记录当前状态为“%(state)s”，不能执行“%(action)s”。请刷新后查看。")
-                % {"state": _display(obj, self.field), "action": transition.label}
+                % {"state": _display(obj, self.state_field), "action": transition.label}
             )
         if transition.guard is not None:
             reason = transition.guard(obj, actor)
@@ -94,8 +95,8 @@ class Workflow:
         with transaction.atomic():
             updated = (
                 type(obj)
-                ._base_manager.filter(pk=obj.pk, **{self.field: current})
-                .update(**{self.field: transition.target}, **changes)
+                ._base_manager.filter(pk=obj.pk, **{self.state_field: current})
+                .update(**{self.state_field: transition.target}, **changes)
             )
             if updated != 1:
                 raise Conflict(
@@ -111,7 +112,7 @@ class Workflow:
                 actor=actor if getattr(actor, "pk", None) else None,
                 comment=comment,
             )
-            setattr(obj, self.field, transition.target)
+            setattr(obj, self.state_field, transition.target)
             for key, value in changes.items():
                 setattr(obj, key, value)
             if transition.after_commit is not None:
