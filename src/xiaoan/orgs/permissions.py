@@ -64,6 +64,7 @@ PERMISSIONS: dict[str, Rule | frozenset[str] | set[str]] = {
     "orgs.user.change": ADMINS,
     "orgs.user.create": ADMINS,
     "orgs.user.import": ADMINS,
+    "orgs.user.overview": ADMINS | {Role.LEADER},  # the "people below" counts on the home page
     "orgs.membership.view": ADMINS | {Role.LEADER, Role.SAFETY_OFFICER, Role.VIEWER},
     "orgs.membership.change": ADMINS,
     "orgs.membership.create": ADMINS,

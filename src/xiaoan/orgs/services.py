@@ -201,7 +201,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
     ensure_account_manageable(actor, user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    from django.contrib.sessions.models import Session  # noqa: PLC0415 - only this service needs it
+    from django.contrib.sessions.models import Session
 
     _end_sessions(Session, user)
     return user
@@ -223,6 +223,9 @@ def user_reset_password(*, actor: User, user: User) -> str:
     user.set_password(temporary)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    from django.contrib.sessions.models import Session
+
+    _end_sessions(Session, user)
     return temporary
 
 

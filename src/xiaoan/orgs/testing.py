@@ -63,9 +63,7 @@ def build_city() -> City:
     kindergarten_a2 = make_unit(
         county_a, "宛城区实验幼儿园", UnitKind.SCHOOL, "2141130202", stage=Stage.KINDERGARTEN, pupils=300
     )
-    school_b1 = make_unit(
-        county_b, "卧龙区第二中学", UnitKind.SCHOOL, "2141130301", stage=Stage.JUNIOR, pupils=1500
-    )
+    school_b1 = make_unit(county_b, "卧龙区第二中学", UnitKind.SCHOOL, "2141130301", stage=Stage.JUNIOR, pupils=1500)
     city = City(root, county_a, county_b, school_a1, kindergarten_a2, school_b1)
     specs = {
         "city_admin": (root, Role.UNIT_ADMIN),
@@ -82,7 +80,20 @@ def build_city() -> City:
     }
     for username, (unit, role) in specs.items():
         city.people[username] = make_person(username, unit, role)
+    enrol_second_factor(city.people["city_admin"])
     return city
+
+
+TOTP_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_second_factor(user: User) -> None:
+    """City-bureau administrators must use TOTP; the test persona is enrolled with a known secret."""
+    from xiaoan.accounts.totp import seal
+
+    user.totp_secret = seal(user, TOTP_TEST_SECRET)
+    user.totp_confirmed = True
+    user.save(update_fields=["totp_secret", "totp_confirmed"])
 
 
 class ScopedPageContract:

@@ -1,0 +1,44 @@
+"""The HTTP API at /api/v1/: the same scoping, permissions and services as the pages, behind two doors
+(the browser's session, with CSRF, and personal access tokens for integrations)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from xiaoan.accounts.api_auth import TokenAuth
+from xiaoan.core.errors import DomainError
+
+from .docs import LocalDocs
+from .people import router as people_router
+from .units import router as units_router
+
+api = NinjaAPI(
+    title="校安 Xiao'an API",
+    version="1",
+    description="校安平台接口：单位与人员。范围与权限与页面相同：范围外的对象返回 404，角色无权的操作返回 403。",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    docs=LocalDocs(),
+)
+api.add_router("/units", units_router, tags=["units"])
+api.add_router("/people", people_router, tags=["people"])
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("未找到。 Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=422)
