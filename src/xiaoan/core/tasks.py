@@ -27,7 +27,7 @@ def enqueue(func: str, *args: Any, group: str | None = None, on_commit: bool = T
 
 
 def ensure_schedule(name: str, func: str, *, minutes: int | None = None, cron: str | None = None) -> None:
-    """Create or update a periodic job by name (called from migrations and ``xiaoan migrate``)."""
+    """Create or update a periodic job by name (called from data migrations, so every install has it)."""
     from django_q.models import Schedule
 
     if cron:

@@ -7,7 +7,11 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "XIAOAN_DEMO", "XIAOAN_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "XIAOAN_DEMO", "XIAOAN_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DJANGO_SETTINGS_MODULE="xiaoan.config.settings", **env_overrides)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True, timeout=120

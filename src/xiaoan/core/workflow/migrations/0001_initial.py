@@ -6,33 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TransitionLog',
+            name="TransitionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('transition', models.CharField(max_length=50, verbose_name='操作')),
-                ('from_state', models.CharField(max_length=30, verbose_name='原状态')),
-                ('to_state', models.CharField(max_length=30, verbose_name='新状态')),
-                ('comment', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("transition", models.CharField(max_length=50, verbose_name="操作")),
+                ("from_state", models.CharField(max_length=30, verbose_name="原状态")),
+                ("to_state", models.CharField(max_length=30, verbose_name="新状态")),
+                ("comment", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"),
+                ),
             ],
             options={
-                'verbose_name': '流转记录',
-                'verbose_name_plural': '流转记录',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', 'created_at'], name='workflow_tr_content_261297_idx')],
+                "verbose_name": "流转记录",
+                "verbose_name_plural": "流转记录",
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "created_at"], name="workflow_tr_content_261297_idx"
+                    )
+                ],
             },
         ),
     ]
