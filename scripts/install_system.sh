@@ -5,6 +5,7 @@
 #   fonts-wqy-microhei  TrueType CJK font embedded in PDF letters (reportlab)
 #   fonts-noto-cjk      Chinese glyphs in the browser
 #   postgresql          server programs for the throwaway test cluster (scripts/with_postgres.py)
+#   poppler-utils       pdftotext/pdffonts: tests read generated PDFs like a reader would
 #   gettext             msgfmt, to compile the translations (manage.py compilemessages)
 #   nodejs npm          only when `node` is missing (front-end packages)
 #
@@ -17,6 +18,7 @@ missing=()
 compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc" >/dev/null || missing+=(fonts-noto-cjk)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
 command -v msgfmt >/dev/null || missing+=(gettext)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v node >/dev/null || missing+=(nodejs npm)
 if [ "$(id -u)" -eq 0 ] && ! command -v runuser >/dev/null; then missing+=(util-linux); fi
 

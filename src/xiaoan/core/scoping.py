@@ -35,6 +35,12 @@ class ScopePolicy(Protocol):
     def allows(self, user: Any, permission: str, *, path: str | None = None) -> bool:
         """Whether the user's role grants ``permission`` (optionally for an object at ``path``)."""
 
+    def capacity(self, user: Any) -> int | None:
+        """An opaque id of the capacity the user acts in now (kept by background jobs)."""
+
+    def act_in(self, user: Any, capacity: int | None) -> None:
+        """Bind the user to a recorded capacity, so a job runs as the user acted when submitting it."""
+
 
 _policy: ScopePolicy | None = None
 
@@ -115,7 +121,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def _xa_check(self) -> None:
         if self._xa_scoped or not _guard_active.get():
             return
-        if self._hints.get("instance") is not None:
+        if getattr(self, "_hints", {}).get("instance") is not None:
             return  # a related manager of an object that was itself looked up in scope
         raise UnscopedQueryError(
             f"{self.model.__name__} queried without for_user() during a request; "
@@ -183,7 +189,7 @@ class ScopedModel(models.Model):
 
 def get_for_user(model_or_qs: Any, user: Any, pk: Any, action: str = "view", **lookups: Any) -> Any:
     """One object in the user's scope: 404 when missing *or* out of scope, 403 when the role may not act."""
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects
+    qs: Any = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects
     model = qs.model
     try:
         obj = qs.for_user(user, "view").get(pk=pk, **lookups)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
+from xiaoan.core.scoping import ScopedModel, ScopedQuerySet
 
 from .roles import Role, Stage, UnitKind
 
@@ -45,6 +45,9 @@ class UnitQuerySet(ScopedQuerySet["Unit"]):
         return self.filter(is_active=True)
 
 
+UnitManager = models.Manager.from_queryset(UnitQuerySet)
+
+
 class Unit(ScopedModel):
     """A node of the tree: the city bureau, a county-level bureau, or a school / kindergarten."""
 
@@ -76,7 +79,7 @@ class Unit(ScopedModel):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedManager.from_queryset(UnitQuerySet)()
+    objects = UnitManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("单位")
@@ -153,7 +156,7 @@ class User(AbstractUser):
     totp_confirmed = models.BooleanField(_("已启用动态口令"), default=False)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
-    objects = XiaoanUserManager()
+    objects = XiaoanUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("用户")
@@ -170,7 +173,11 @@ class User(AbstractUser):
 class MembershipQuerySet(ScopedQuerySet["Membership"]):
     def of_owner(self, user) -> MembershipQuerySet:
         """A user's own memberships (for the identity switcher): scoped by ownership."""
-        return self.system("a user's own memberships").filter(user=user, is_active=True, unit__is_active=True)
+        own = self.system("a user's own memberships").filter(user=user, is_active=True, unit__is_active=True)
+        return own  # type: ignore[return-value]
+
+
+MembershipManager = models.Manager.from_queryset(MembershipQuerySet)
 
 
 class Membership(ScopedModel):
@@ -183,7 +190,7 @@ class Membership(ScopedModel):
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedManager.from_queryset(MembershipQuerySet)()
+    objects = MembershipManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("任职")

@@ -48,3 +48,14 @@ class MembershipPolicy:
         if path is not None and not path.startswith(membership.unit.path):
             return False
         return membership.role in rule.roles and membership.unit.kind in rule.kinds
+
+    def capacity(self, user: Any) -> int | None:
+        membership = active_membership(user)
+        return membership.pk if membership else None
+
+    def act_in(self, user: Any, capacity: int | None) -> None:
+        """The recorded membership if it is still the user's and active; otherwise no scope at all."""
+        from .models import Membership
+
+        own = Membership.objects.of_owner(user).select_related("unit")
+        set_acting_membership(user, own.filter(pk=capacity).first() if capacity else None)

@@ -88,6 +88,7 @@ def unit_update(*, actor: User, unit: Unit, parent: Unit | None = None, **fields
 def _move_subtree(unit: Unit) -> None:
     old_path = unit.path
     new_path = unit.compute_path()
+    assert unit.parent is not None
     depth_delta = unit.parent.depth + 1 - unit.depth
     with unscoped("re-rooting a subtree the actor owns"):
         Unit.objects.filter(path__startswith=old_path).update(

@@ -26,6 +26,8 @@ class ImportJob(ScopedModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
+    # the capacity (membership) the uploader acted in; the worker runs the job in the same one
+    acting_as = models.PositiveBigIntegerField(_("上传身份"), null=True, blank=True, editable=False)
     upload = models.FileField(_("上传文件"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Conflict, DomainError, InvalidInput, OutOfScope
-from xiaoan.core.scoping import ensure_allowed, ensure_in_scope, unscoped
+from xiaoan.core.scoping import ensure_allowed, ensure_in_scope, get_policy, unscoped
 from xiaoan.core.tasks import enqueue
 
 from .models import ImportJob
@@ -52,7 +52,9 @@ def import_submit(*, actor: Any, unit: Any, spec_name: str, upload: UploadedFile
         )
     original_name = os.path.basename(upload.name or "upload")[:255]
     suffix = os.path.splitext(original_name)[1].lower()
-    job = ImportJob(spec_name=spec_name, unit=unit, actor=actor, original_name=original_name)
+    job = ImportJob(
+        spec_name=spec_name, unit=unit, actor=actor, original_name=original_name, acting_as=get_policy().capacity(actor)
+    )
     # never the user's file name on disk
     job.upload.save(uuid.uuid4().hex + (suffix if suffix in UPLOAD_SUFFIXES else ".bin"), upload, save=False)
     job.full_clean()
@@ -97,7 +99,8 @@ def _run(job: ImportJob) -> None:
     spec_class = get_spec(job.spec_name)
     if spec_class is None:
         raise InvalidInput(_("未知的导入类型。 Unknown import."))
-    # the uploader's post may have changed since the upload: check the reach again
+    # run in the capacity the uploader acted in, and check its reach again: the post may have ended
+    get_policy().act_in(job.actor, job.acting_as)
     try:
         ensure_in_scope(job.actor, job)
         ensure_allowed(job.actor, spec_class.permission, job.unit)

@@ -53,6 +53,8 @@ class ImportSpec:
     add checks that one cell alone cannot make; they report problems, they never write.
     """
 
+    # templates receive the class itself; without this they would try to instantiate it
+    do_not_call_in_templates: ClassVar[bool] = True
     name: ClassVar[str]
     label: ClassVar[Any]
     columns: ClassVar[Sequence[Column]]

@@ -22,11 +22,25 @@ def _uploader_or_admin(job: ImportJob, actor: Any) -> Any:
     return _("只有上传人或单位管理员可以取消。 Only the uploader or an administrator can cancel.")
 
 
+def tell_the_uploader(job: ImportJob, log: Any) -> None:
+    """After a job ends, the uploader finds the outcome in the inbox (and by email when they have one)."""
+    from xiaoan.core.notifications.services import notify
+
+    event = "tabular.import_succeeded" if job.state == State.SUCCEEDED else "tabular.import_failed"
+    notify([job.actor], event, {"job": job, "url": job.get_absolute_url()})
+
+
 IMPORT_WORKFLOW = Workflow(
     transitions=[
         Transition("start", frozenset({State.QUEUED}), State.RUNNING, _("开始处理")),
-        Transition("succeed", frozenset({State.RUNNING}), State.SUCCEEDED, _("完成")),
-        Transition("fail", frozenset({State.QUEUED, State.RUNNING}), State.FAILED, _("标记为未通过")),
+        Transition("succeed", frozenset({State.RUNNING}), State.SUCCEEDED, _("完成"), after_commit=tell_the_uploader),
+        Transition(
+            "fail",
+            frozenset({State.QUEUED, State.RUNNING}),
+            State.FAILED,
+            _("标记为未通过"),
+            after_commit=tell_the_uploader,
+        ),
         Transition(
             "cancel",
             frozenset({State.QUEUED}),

@@ -180,3 +180,51 @@ def test_acceptance_ten_concurrent_cancels_give_one_success_nine_conflicts_and_o
     )
     assert logs.count() == 1
     assert ImportJob.objects.system("test").get(pk=job.pk).state == ImportJob.State.CANCELLED
+
+
+def test_a_job_runs_in_the_capacity_the_uploader_acted_in_even_after_a_switch(city):
+    from xiaoan.orgs.models import Membership
+    from xiaoan.orgs.roles import Role
+    from xiaoan.orgs.services import membership_switch
+
+    admin = city.county_a_admin
+    teacher_post = Membership.objects.system("test").create(user=admin, unit=city.school_a1, role=Role.STAFF)
+    job = queued_job(city)
+    membership_switch(user=admin, membership_id=teacher_post.pk)  # a teacher may not import schools
+    import_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.SUCCEEDED
+    assert Unit.objects.filter(code="2141130290", parent=city.county_a).exists()
+
+
+def test_a_job_fails_without_writing_when_the_uploaders_post_has_ended(city):
+    from xiaoan.orgs.models import Membership
+
+    job = queued_job(city)
+    Membership.objects.system("test").filter(user=city.county_a_admin).update(is_active=False)
+    import_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "无权" in job.message
+    assert not Unit.objects.filter(code="2141130290").exists()
+
+
+def test_the_upload_page_lists_the_columns_and_links_the_template(city):
+    response = city.client_for("county_a_admin").get(reverse("tabular:job_new", args=["schools"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "学校名称" in body
+    assert reverse("tabular:template", args=["schools"]) in body
+
+
+def test_the_uploader_finds_the_outcome_in_the_inbox(city, django_capture_on_commit_callbacks):
+    from xiaoan.core.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = queued_job(city)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.SUCCEEDED
+    note = Notification.objects.get(recipient=city.county_a_admin)
+    assert note.event == "tabular.import_succeeded"
+    assert "新增 1 行" in note.body
+    assert note.url == job.get_absolute_url()
