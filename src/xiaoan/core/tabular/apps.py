@@ -14,8 +14,8 @@ class TabularConfig(AppConfig):
         register_event(
             "tabular.import_succeeded",
             "导入完成：{{ job.original_name }}",
-            "您上传的“{{ job.original_name }}”已导入：新增 {{ job.created_count }} 行，更新 {{ job.updated_count }} 行，"
-            "未变 {{ job.unchanged_count }} 行。",
+            "您上传的“{{ job.original_name }}”已导入：新增 {{ job.created_count }} 行，"
+            "更新 {{ job.updated_count }} 行，未变 {{ job.unchanged_count }} 行。",
         )
         register_event(
             "tabular.import_failed",
