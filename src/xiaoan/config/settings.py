@@ -53,8 +53,20 @@ INSTALLED_APPS = [
     "xiaoan.core.attachments",
     "xiaoan.core.notifications",
     "xiaoan.core.tabular",
+    "xiaoan.core.rules",
     "xiaoan.orgs",
     "xiaoan.accounts",
+    "xiaoan.compliance",
+    # domain modules
+    "xiaoan.risks",
+    "xiaoan.hazards",
+    "xiaoan.assets",
+    "xiaoan.inspections",
+    "xiaoan.drills",
+    "xiaoan.education",
+    "xiaoan.training",
+    "xiaoan.students",
+    "xiaoan.families",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 
@@ -23,9 +24,16 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def declare(permissions: dict[str, Rule | frozenset[str] | set[str]]) -> None:
+def declare(permissions: dict[str, Any]) -> None:
+    """Values: a set of role names, a ``Rule``, or ``{"roles": {...}, "kinds": {...}}`` (for core apps,
+    which cannot import ``Rule``)."""
     for name, value in permissions.items():
-        rule = value if isinstance(value, Rule) else Rule(roles=frozenset(value))
+        if isinstance(value, Rule):
+            rule = value
+        elif isinstance(value, dict):
+            rule = Rule(roles=frozenset(value["roles"]), kinds=frozenset(value.get("kinds", UnitKind)))
+        else:
+            rule = Rule(roles=frozenset(value))
         if name in REGISTRY and REGISTRY[name] != rule:
             raise ValueError(f"Permission {name} declared twice with different rules")
         REGISTRY[name] = rule
