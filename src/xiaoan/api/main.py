@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -26,6 +29,24 @@ api = NinjaAPI(
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/people", people_router, tags=["people"])
+
+
+def _add_module_routers() -> None:
+    """Each domain app may expose ``api.py`` with ``router`` (and ``PREFIX``, default "/<app label>")."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("xiaoan.") or config.name.startswith(("xiaoan.core", "xiaoan.api")):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.api":
+                raise
+            continue
+        prefix = getattr(module, "PREFIX", f"/{config.label}")
+        api.add_router(prefix, module.router, tags=[config.label])
+
+
+_add_module_routers()
 
 
 @api.exception_handler(DomainError)

@@ -50,3 +50,23 @@ def nav_items() -> list[NavItem]:
 
 def widgets() -> list[Widget]:
     return sorted(WIDGETS.values(), key=lambda w: (w.order, w.key))
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """Adds a module's demo data after the org tree and accounts exist: ``seed(scale=, seed=)``."""
+
+    key: str
+    seed: Callable[..., Any]
+    order: int = 100
+
+
+DEMO_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    DEMO_SEEDERS[seeder.key] = seeder
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return sorted(DEMO_SEEDERS.values(), key=lambda s: (s.order, s.key))

@@ -18,5 +18,7 @@ class RulesConfig(AppConfig):
         auditlog.register(RuleValue)
         collect_rules()
         register_nav(
-            NavItem("rules", _("规则设置"), "rules:list", icon="adjustments", permission="rules.rulevalue.view", order=950)
+            NavItem(
+                "rules", _("规则设置"), "rules:list", icon="adjustments", permission="rules.rulevalue.view", order=950
+            )
         )

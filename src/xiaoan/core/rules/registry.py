@@ -1,7 +1,7 @@
 """Declared rules. An app declares its numbers in ``rules.py`` (collected at start-up):
 
-    declare_rule("drills.primary_per_month", 1, label=_("中小学每月应急疏散演练次数"),
-                 source="《中小学幼儿园应急疏散演练指南》", kind="int", minimum=0)
+declare_rule("drills.primary_per_month", 1, label=_("中小学每月应急疏散演练次数"),
+             source="《中小学幼儿园应急疏散演练指南》", kind="int", minimum=0)
 """
 
 from __future__ import annotations

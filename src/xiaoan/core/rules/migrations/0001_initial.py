@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,30 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RuleValue',
+            name="RuleValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=100, verbose_name='规则')),
-                ('value', models.JSONField(verbose_name='取值')),
-                ('valid_from', models.DateField(verbose_name='生效日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='依据/说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='修改时间')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(db_index=True, max_length=100, verbose_name="规则")),
+                ("value", models.JSONField(verbose_name="取值")),
+                ("valid_from", models.DateField(verbose_name="生效日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="依据/说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="修改时间")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规则取值',
-                'verbose_name_plural': '规则取值',
-                'ordering': ['key', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'valid_from'), name='rule_value_once_per_day')],
+                "verbose_name": "规则取值",
+                "verbose_name_plural": "规则取值",
+                "ordering": ["key", "-valid_from"],
+                "constraints": [models.UniqueConstraint(fields=("key", "valid_from"), name="rule_value_once_per_day")],
             },
         ),
     ]

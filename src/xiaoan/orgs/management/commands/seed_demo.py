@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xiaoan.core.registry import demo_seeders
 from xiaoan.orgs.demo.builder import SCALES, build, has_units
 from xiaoan.orgs.roles import Role
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
         result = build(
             scale=options["scale"], seed=options["seed"], schools=options["schools"], demo_passwords=demo_passwords
         )
+        for seeder in demo_seeders():
+            seeder.seed(scale=options["scale"], seed=options["seed"])
+            self.stdout.write(f"  + {seeder.key}")
         elapsed = time.monotonic() - started
         people = len({account.username for account in result.accounts})
         self.stdout.write(
