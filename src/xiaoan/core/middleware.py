@@ -57,3 +57,27 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return error_response(request, str(exception.message), exception.status_code)
         return None
+
+
+class ChineseFirstLocaleMiddleware:
+    """Simplified Chinese unless the user chose another language with the switch (the language cookie).
+
+    Browsers on bureau PCs often send ``Accept-Language: en-US``; that must not turn the interface
+    English for people who never asked for it, so the header is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
