@@ -230,6 +230,21 @@ def user_reset_password(*, actor: User, user: User) -> str:
     return temporary
 
 
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User) -> User:
+    """For a lost phone: clear the user's TOTP; they enrol again at next sign-in (where it is required)."""
+    ensure_account_manageable(actor, user)
+    if not user.totp_confirmed and not user.totp_secret:
+        raise InvalidInput(_("该账号未启用动态口令。 This account has no one-time code set up."))
+    user.totp_secret = ""
+    user.totp_confirmed = False
+    user.save(update_fields=["totp_secret", "totp_confirmed"])
+    from django.contrib.sessions.models import Session
+
+    _end_sessions(Session, user)
+    return user
+
+
 def _end_sessions(session_model: Any, user: User) -> None:
     from .sessions import session_keys_for
 

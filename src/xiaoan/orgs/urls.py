@@ -18,5 +18,6 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/reset-password/", people.person_reset_password, name="person_reset_password"),
+    path("people/<int:pk>/reset-second-factor/", people.person_reset_second_factor, name="person_reset_second_factor"),
     path("memberships/<int:pk>/end/", people.membership_end, name="membership_end"),
 ]

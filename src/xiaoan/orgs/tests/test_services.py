@@ -168,3 +168,46 @@ def test_switching_to_a_post_of_someone_else_is_refused(city):
     other = make_person("double", city.school_a1, Role.STAFF)
     with pytest.raises(OutOfScope):
         services.membership_switch(user=city.teacher, membership_id=other.active_membership_id)
+
+
+def test_an_administrator_clears_a_lost_second_factor_and_the_sessions_end(city):
+    from django.contrib.sessions.models import Session
+
+    from xiaoan.orgs.services import user_reset_second_factor
+    from xiaoan.orgs.testing import enrol_second_factor
+
+    enrol_second_factor(city.teacher)
+    teacher_client = city.client_for("teacher")
+    teacher_client.get("/")
+    assert Session.objects.exists()
+    city.teacher.refresh_from_db()
+    from xiaoan.orgs.models import UserSession
+
+    UserSession.objects.create(user=city.teacher, session_key=teacher_client.session.session_key)
+    user_reset_second_factor(actor=city.school_admin, user=city.teacher)
+    city.teacher.refresh_from_db()
+    assert not city.teacher.totp_confirmed and city.teacher.totp_secret == ""
+    assert not Session.objects.filter(session_key=teacher_client.session.session_key).exists()
+
+
+def test_a_county_admin_cannot_clear_the_second_factor_of_the_city_admin(city):
+    import pytest
+
+    from xiaoan.core.errors import OutOfScope
+    from xiaoan.orgs.services import user_reset_second_factor
+
+    with pytest.raises(OutOfScope):
+        user_reset_second_factor(actor=city.county_a_admin, user=city.city_admin)
+
+
+def test_the_person_page_offers_to_clear_the_second_factor(city):
+    from xiaoan.orgs.testing import enrol_second_factor
+
+    enrol_second_factor(city.teacher)
+    client = city.client_for("school_admin")
+    page = client.get(f"/orgs/people/{city.teacher.pk}/")
+    assert 'data-testid="person-reset-totp"' in page.content.decode()
+    response = client.post(f"/orgs/people/{city.teacher.pk}/reset-second-factor/")
+    assert response.status_code == 302
+    city.teacher.refresh_from_db()
+    assert not city.teacher.totp_confirmed

@@ -120,6 +120,14 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     return _password_page(request, person, password, _("密码已重置"))
 
 
+@login_required
+@require_POST
+def person_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_for_user(User, request.user, pk, action="change")
+    _act(request, services.user_reset_second_factor, _("动态口令已清除，该用户下次登录时重新设置。"), user=person)
+    return redirect("orgs:person_detail", pk=person.pk)
+
+
 def _act(request: HttpRequest, service: Callable[..., Any], done: str | None, **kwargs: Any) -> Any:
     """Run an account action; a refusal (e.g. the account also holds a post above you) becomes a message."""
     try:
