@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DrillsConfig(AppConfig):
     name = "xiaoan.drills"
     label = "drills"
+    verbose_name = _("应急预案与演练")
+
+    def ready(self) -> None:
+        from xiaoan.core.attachments import register_owner
+        from xiaoan.core.audit.services import register_audited
+        from xiaoan.core.registry import DemoSeeder, NavItem, register_demo_seeder, register_nav
+
+        from . import models
+        from .demo import seed
+
+        for model in (models.EmergencyPlan, models.Drill):
+            register_audited(model, unit_path="unit__path")
+        register_audited(models.PlanVersion, unit_path="plan__unit__path")
+        register_audited(models.DrillFollowUp, unit_path="drill__unit__path")
+        register_owner(models.Drill)
+        register_owner(models.PlanVersion)
+        register_nav(
+            NavItem("drills", _("应急演练"), "drills:drill_list", icon="run", permission="drills.drill.view", order=41)
+        )
+        register_demo_seeder(DemoSeeder("drills", seed, order=60))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .columns import Column, normalise_cell, normalise_header
 
 HEADER_SCAN_ROWS = 10
+LOSSY_NUMBER = 10**15
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -68,7 +69,16 @@ def _workbook_rows(fileobj: IO[bytes]) -> Iterator[Row]:
             )
         ) from None
     # calamine numbers rows from the top of the sheet, columns from the first used one
-    return ((index, [normalise_cell(cell) for cell in row]) for index, row in enumerate(rows, start=1))
+    return ((index, [_workbook_cell(cell) for cell in row]) for index, row in enumerate(rows, start=1))
+
+
+def _workbook_cell(value: Any) -> str:
+    """A number cell of 16 digits or more cannot be exact (a spreadsheet keeps 15 significant digits): it is
+    kept in scientific notation, so a column of identity numbers stored as numbers is recognisably damaged
+    instead of turning into plausible digits."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= LOSSY_NUMBER:
+        return f"{float(value):.14E}".replace(".00000000000000E", "E")
+    return normalise_cell(value)
 
 
 def _csv_rows(fileobj: IO[bytes]) -> Iterator[Row]:
@@ -121,8 +131,16 @@ def locate_table(rows: Iterator[Row], columns: Sequence[Column]) -> Table:
         found = {normalise_header(cell) for cell in cells}
         return sum(1 for accepted in names.values() if accepted & found)
 
-    best = max(scanned, key=lambda row: score(row[1]), default=None)
-    if best is None or score(best[1]) == 0:
+    # a header may span two rows: a group cell ("监护人1", merged across its columns) over sub-headers
+    candidates: list[tuple[Row, int]] = [(row, 0) for row in scanned]
+    candidates += [
+        ((upper[0], combine_headers(upper[1], lower[1], names)), 1)
+        for upper, lower in itertools.pairwise(scanned)
+        if lower[0] == upper[0] + 1
+    ]
+    best_pair = max(candidates, key=lambda pair: (score(pair[0][1]), -pair[1]), default=None)
+    best = best_pair[0] if best_pair else None
+    if best is None or best_pair is None or score(best[1]) == 0:
         raise TabularReadError(
             _(
                 "找不到表头：前 %(n)d 行中没有一行含有规定的列名（如“%(example)s”）。请使用导入模板。"
@@ -131,6 +149,7 @@ def locate_table(rows: Iterator[Row], columns: Sequence[Column]) -> Table:
             % {"n": HEADER_SCAN_ROWS, "example": columns[0].header}
         )
     header_number, header_cells = best
+    header_number += best_pair[1]  # data starts below the lower header row
     positions: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
         normalised = normalise_header(cell)
@@ -142,6 +161,27 @@ def locate_table(rows: Iterator[Row], columns: Sequence[Column]) -> Table:
     after = (row for row in scanned if row[0] > header_number)
     data = (row for row in itertools.chain(after, rows) if not is_blank(row[1]))
     return Table(header_number, header_cells, positions, missing, data)
+
+
+def combine_headers(upper: list[str], lower: list[str], names: dict[str, set[str]]) -> list[str]:
+    """One header from two rows. A merged group cell holds its text in the first column only, so it is carried
+    right over the columns that have a sub-header; "监护人1" + "姓名" reads "监护人1姓名". A combination no
+    declared column knows falls back to the lower cell (a group such as "学生信息" over "姓名")."""
+    known = set().union(*names.values()) if names else set()
+    combined: list[str] = []
+    group = ""
+    for index in range(max(len(upper), len(lower))):
+        top, bottom = cell(upper, index), cell(lower, index)
+        if top:
+            group = top
+        elif not bottom:
+            group = ""
+        if not bottom:
+            combined.append(top)
+            continue
+        joined = group + bottom
+        combined.append(joined if normalise_header(joined) in known else bottom)
+    return combined
 
 
 def cell(cells: list[str], index: int) -> str:

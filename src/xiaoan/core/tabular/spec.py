@@ -73,6 +73,11 @@ class ImportSpec:
     def header_of(self, key: str | None) -> str:
         return self.column(key).header if key else ""
 
+    def prepare_row(self, raw: dict[str, str]) -> dict[str, str] | None:
+        """The cells of one data row before parsing; return None to skip a row that holds no record (a total
+        line), or fill in cells (e.g. carry a merged class cell down). Called in file order."""
+        return raw
+
     def validate_row(self, row: ParsedRow) -> Iterable[tuple[str | None, str]]:
         """Cross-field checks of one row: yield (column key or None, reason)."""
         return ()

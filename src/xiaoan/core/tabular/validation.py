@@ -44,8 +44,11 @@ def validate_file(spec: ImportSpec, fileobj: IO[bytes], *, progress: Callable[[i
     if table.missing:
         return outcome
     for number, cells in table.rows:
+        raw = spec.prepare_row(values_of(table, cells))
+        if raw is None:
+            continue
         outcome.seen += 1
-        row_errors = _parse_row(spec, number, values_of(table, cells), outcome)
+        row_errors = _parse_row(spec, number, raw, outcome)
         if not row_errors:
             try:
                 problems = list(spec.validate_row(outcome.rows[-1]))

@@ -1,0 +1,343 @@
+"""The roster import (学生名册导入): class rosters as schools keep them, into the uploader's school.
+
+Files vary: headers in any order and wording, title lines, a two-row header ("监护人1" over 姓名/关系/电话),
+grade and class cells merged down a block of rows, one or two guardians per row, total lines at the end.
+A row updates the pupil it names — matched by ID number, else student number, else class + name + date
+of birth — or enrols a new one; classes of the current school year are created as needed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiaoan.core.tabular.columns import Column, choice, text
+from xiaoan.core.tabular.spec import ImportResult, ImportSpec, ParsedRow, RowError, register_spec
+
+from .grades import class_name, parse_grade, school_year_of
+from .identity import IdentityError, birth_date_of, id_hash, normalise_id_number, normalise_mobile
+from .models import Gender, MoveKind, Pupil, PupilMove, PupilStatus, Relation, SchoolClass
+from .services import GuardianInput, set_guardians
+
+TOTAL_WORDS = ("合计", "总计", "小计", "共计")
+FILL_DOWN = ("grade", "class_name")
+_CLASS_NUMBER = re.compile(r"^[（(]?(\d{1,2})[)）]?班?$")
+_NUMBER_IN_NAME = re.compile(r"[（(](\d{1,2})[)）]")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m", "%Y/%m", "%Y.%m", "%Y年%m月")
+
+RELATION_WORDS = {
+    Relation.FATHER: ("父亲", "父", "爸爸"),
+    Relation.MOTHER: ("母亲", "母", "妈妈"),
+    Relation.GRANDFATHER: ("祖父", "爷爷"),
+    Relation.GRANDMOTHER: ("祖母", "奶奶"),
+    Relation.MATERNAL_GRANDFATHER: ("外祖父", "外公", "姥爷"),
+    Relation.MATERNAL_GRANDMOTHER: ("外祖母", "外婆", "姥姥"),
+}
+_RELATIONS = {word: relation for relation, words in RELATION_WORDS.items() for word in words}
+
+
+def parse_relation(value: str) -> str:
+    """What people write (爸爸, 外婆 …); anything else is 其他监护人 rather than an error."""
+    return _RELATIONS.get(value.strip(), Relation.OTHER)
+
+
+def parse_date(value: str) -> datetime.date:
+    value = value.split(" ")[0].strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("日期格式应为 2015-09-01。 Write dates as 2015-09-01."))
+
+
+def person_name(value: str) -> str:
+    """Chinese names carry no spaces: "张 小明" (typed to line up a column) is 张小明."""
+    name = re.sub(r"\s+", "", value)
+    if len(name) > 50:
+        raise ValueError(_("不能超过 %(n)d 个字符。 At most %(n)d characters.") % {"n": 50})
+    return name
+
+
+def parse_id(value: str) -> str:
+    try:
+        return normalise_id_number(value)
+    except IdentityError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_mobile(value: str) -> str:
+    try:
+        return normalise_mobile(value)
+    except IdentityError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _guardian_columns(
+    n: int, *, extra_names: Sequence[str] = (), extra_relations: Sequence[str] = (), extra_mobiles: Sequence[str] = ()
+) -> tuple[Column, ...]:
+    prefixes = (f"监护人{n}", f"家长{n}", f"联系人{n}")
+    return (
+        Column(
+            f"guardian{n}_name",
+            f"监护人{n}姓名",
+            aliases=(*extra_names, *(p + "姓名" for p in prefixes)),
+            required=False,
+            parse=person_name,
+            default="",
+        ),
+        Column(
+            f"guardian{n}_relation",
+            f"监护人{n}关系",
+            aliases=(*extra_relations, *(p + s for p in prefixes for s in ("与学生关系", "关系"))),
+            required=False,
+            parse=parse_relation,
+            default=Relation.OTHER,
+        ),
+        Column(
+            f"guardian{n}_mobile",
+            f"监护人{n}手机号",
+            aliases=(*extra_mobiles, *(p + s for p in prefixes for s in ("手机", "手机号码", "电话", "联系电话"))),
+            required=False,
+            parse=parse_mobile,
+            default="",
+        ),
+    )
+
+
+@register_spec
+class RosterImport(ImportSpec):
+    name = "roster"
+    label = gettext_lazy("学生名册导入")
+    description = gettext_lazy(
+        "按班级导入本校学生及其监护人；身份证号和手机号加密保存。身份证号列请设为文本格式，"
+        "否则Excel会丢失末几位。同一文件可含多个班级，表头可为两行（如“监护人1”下分姓名、关系、电话）。"
+    )
+    permission = "students.pupil.import"
+    natural_key = ("id_number", "student_number", "class_name", "name", "date_of_birth")
+    columns = (
+        Column("class_name", "班级", aliases=("班级名称", "班别", "所在班级", "班"), parse=text(40)),
+        Column("grade", "年级", aliases=("年级名称", "所在年级"), required=False, default=""),
+        Column("name", "姓名", aliases=("学生姓名", "学生", "学生信息姓名"), parse=person_name),
+        Column(
+            "gender",
+            "性别",
+            aliases=("学生性别",),
+            parse=choice([(Gender.MALE, ["男", "M", "Male"]), (Gender.FEMALE, ["女", "F", "Female"])]),
+        ),
+        Column(
+            "date_of_birth", "出生日期", aliases=("出生年月", "出生年月日", "生日"), required=False, parse=parse_date
+        ),
+        Column(
+            "student_number",
+            "学号",
+            aliases=("学籍号", "校内学号", "学生学号", "全国学籍号", "学籍号码"),
+            required=False,
+            parse=text(30),
+            default="",
+        ),
+        Column(
+            "id_number",
+            "身份证号",
+            aliases=("身份证件号", "证件号码", "身份证号码", "学生身份证号", "身份证"),
+            required=False,
+            parse=parse_id,
+            default="",
+            help_text=gettext_lazy("请设为文本格式"),
+        ),
+        *_guardian_columns(
+            1,
+            extra_names=("家长姓名", "监护人姓名", "监护人信息姓名", "家长信息姓名", "父母姓名"),
+            extra_relations=("与学生关系", "关系", "家长关系", "监护人关系", "监护人信息关系", "家长信息关系"),
+            extra_mobiles=(
+                "手机号",
+                "手机",
+                "手机号码",
+                "联系电话",
+                "家长手机",
+                "家长手机号",
+                "家长电话",
+                "家长联系电话",
+                "监护人手机号",
+                "监护人电话",
+                "监护人联系电话",
+                "监护人信息电话",
+                "家长信息电话",
+            ),
+        ),
+        *_guardian_columns(2),
+    )
+
+    def __init__(self, *, actor: Any, unit: Any) -> None:
+        super().__init__(actor=actor, unit=unit)
+        self._above: dict[str, str] = {}
+
+    # --- reading ----------------------------------------------------------------------------------
+    def prepare_row(self, raw: dict[str, str]) -> dict[str, str] | None:
+        if any(value.replace(" ", "").startswith(TOTAL_WORDS) for value in raw.values()):
+            return None
+        for key in FILL_DOWN:  # a merged cell holds its value in the first row of the block only
+            if key in raw:
+                if raw[key]:
+                    self._above[key] = raw[key]
+                elif raw.get("name"):
+                    raw[key] = self._above.get(key, "")
+        return raw
+
+    def validate_row(self, row: ParsedRow) -> Iterable[tuple[str | None, str]]:
+        if self.class_of(row) is None:
+            yield (
+                "class_name",
+                _(
+                    "无法识别班级所在年级，请写成“三年级（2）班”或填写年级列。"
+                    " The grade of the class is unclear: write 三年级（2）班 or fill in the grade column."
+                ),
+            )
+        if row.get("id_number") and row.get("date_of_birth"):
+            if birth_date_of(row["id_number"]) != row["date_of_birth"]:
+                yield "date_of_birth", _("出生日期与身份证号不一致。 The date of birth does not match the ID number.")
+        for n in (1, 2):
+            if row.get(f"guardian{n}_mobile") and not row.get(f"guardian{n}_name"):
+                yield f"guardian{n}_name", _("填写了手机号但缺少监护人姓名。 The guardian's name is missing.")
+
+    def class_of(self, row: ParsedRow) -> tuple[int, str] | None:
+        """(grade, class name) of a row: 三年级（2）班, or a grade column with 2 / (2)班 in the class column."""
+        written = row["class_name"].replace("(", "（").replace(")", "）")  # the reader made brackets half-width
+        grade = parse_grade(written)
+        if grade is not None:
+            return grade, written
+        grade = parse_grade(row.get("grade") or "")
+        if grade is None:
+            return None
+        match = _CLASS_NUMBER.match(written)
+        return grade, class_name(grade, int(match.group(1))) if match else written
+
+    def key_of(self, row: ParsedRow) -> tuple:
+        if row.get("id_number"):
+            return ("id", row["id_number"])
+        if row.get("student_number"):
+            return ("number", row["student_number"])
+        return ("class", self.class_of(row), row["name"], row.get("date_of_birth"))
+
+    def validate_all(self, rows: Sequence[ParsedRow]) -> Iterable[RowError]:
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = self.key_of(row)
+            if key in seen:
+                yield RowError(
+                    row.number,
+                    self.header_of("name"),
+                    _("与第 %(first)d 行是同一名学生。 The same pupil as row %(first)d.") % {"first": seen[key]},
+                )
+            else:
+                seen[key] = row.number
+
+    # --- writing ----------------------------------------------------------------------------------
+    def apply(self, rows: Sequence[ParsedRow], *, actor: Any, unit: Any) -> ImportResult:
+        today = timezone.localdate()
+        year = school_year_of(today)
+        result = ImportResult()
+        reason = "the roster import writes into the uploader's school (checked by the framework)"
+        classes = {c.name: c for c in SchoolClass.objects.system(reason).filter(unit=unit, school_year=year)}
+        by_key: dict[tuple, Pupil] = {}
+        for pupil in Pupil.objects.system(reason).filter(unit=unit).select_related("school_class"):
+            if pupil.id_number_hash:
+                by_key[("id", pupil.id_number_hash)] = pupil
+            if pupil.student_number:
+                by_key[("number", pupil.student_number)] = pupil
+            if pupil.school_class is not None:
+                by_key[("class", pupil.school_class.name, pupil.name, pupil.date_of_birth)] = pupil
+        moves: list[PupilMove] = []
+        for row in rows:
+            grade_and_name = self.class_of(row)
+            assert grade_and_name is not None  # refused in validate_row
+            grade, name = grade_and_name
+            school_class = classes.get(name)
+            if school_class is None:
+                number = _NUMBER_IN_NAME.search(name)
+                school_class = SchoolClass(
+                    unit=unit, school_year=year, grade=grade, name=name, number=int(number.group(1)) if number else None
+                )
+                school_class.full_clean()
+                school_class.save()
+                classes[name] = school_class
+            digest = id_hash(row.get("id_number") or "")
+            pupil = (
+                (digest and by_key.get(("id", digest)))
+                or (row.get("student_number") and by_key.get(("number", row["student_number"])))
+                or by_key.get(("class", name, row["name"], row.get("date_of_birth")))
+            )
+            fields = {
+                "name": row["name"],
+                "gender": row["gender"],
+                "date_of_birth": row.get("date_of_birth")
+                or (birth_date_of(row["id_number"]) if row.get("id_number") else None),
+            }
+            for optional in ("student_number", "id_number"):
+                if row.get(optional):  # an empty cell keeps what the roll already has
+                    fields[optional] = row[optional]
+            created = pupil is None
+            if pupil is None:
+                pupil = Pupil(unit=unit, enrolled_on=today, status=PupilStatus.ENROLLED)
+            changed = created or any(getattr(pupil, k) != v for k, v in fields.items())
+            changed = changed or pupil.school_class_id != school_class.pk or pupil.status != PupilStatus.ENROLLED
+            for key, value in fields.items():
+                setattr(pupil, key, value)
+            pupil.id_number_hash = id_hash(pupil.id_number)
+            from_class = pupil.school_class
+            pupil.school_class = school_class
+            pupil.status = PupilStatus.ENROLLED
+            pupil.full_clean()
+            pupil.save()
+            guardians = [
+                GuardianInput(
+                    row[f"guardian{n}_name"], row.get(f"guardian{n}_relation"), row.get(f"guardian{n}_mobile")
+                )
+                for n in (1, 2)
+                if row.get(f"guardian{n}_name")
+            ]
+            if guardians and self._guardians_differ(pupil, guardians, created):
+                set_guardians(pupil=pupil, guardians=guardians)
+                changed = True
+            if created:
+                result.created += 1
+                moves.append(
+                    PupilMove(
+                        pupil=pupil, to_unit=unit, to_class=school_class, kind=MoveKind.ENROLMENT, on=today, by=actor
+                    )
+                )
+            elif changed:
+                result.updated += 1
+                if from_class is not None and from_class.pk != school_class.pk:
+                    moves.append(
+                        PupilMove(
+                            pupil=pupil,
+                            from_unit=unit,
+                            to_unit=unit,
+                            from_class=from_class,
+                            to_class=school_class,
+                            kind=MoveKind.CLASS_CHANGE,
+                            on=today,
+                            by=actor,
+                        )
+                    )
+            else:
+                result.unchanged += 1
+        PupilMove.objects.bulk_create(moves, batch_size=1000)
+        return result
+
+    @staticmethod
+    def _guardians_differ(pupil: Pupil, guardians: Sequence[GuardianInput], created: bool) -> bool:
+        if created:
+            return True
+        current = [
+            GuardianInput(tie.guardian.name, tie.relation, tie.guardian.mobile)
+            for tie in pupil.guardianships.select_related("guardian").order_by("order")
+        ]
+        return current != list(guardians)
