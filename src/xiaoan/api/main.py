@@ -22,7 +22,7 @@ from .units import router as units_router
 api = NinjaAPI(
     title="校安 Xiao'an API",
     version="1",
-    description="校安平台接口：单位与人员。范围与权限与页面相同：范围外的对象返回 404，角色无权的操作返回 403。",
+    description="校安平台接口。范围与权限与页面相同：范围外的对象返回 404，角色无权的操作返回 403。",
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
     docs=LocalDocs(),
