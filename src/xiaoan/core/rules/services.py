@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.core.cache import cache
@@ -17,12 +18,19 @@ from .models import RuleValue
 from .registry import get_spec
 
 _CACHE_KEY = "xiaoan:rules:version"
-_memo: dict[str, Any] = {"version": None, "values": {}}
+# How long a process trusts its copy before asking the shared cache whether a rule changed: rules are
+# read many times per page, and without Redis every cache read is a database query.
+RECHECK_SECONDS = 2.0
+_memo: dict[str, Any] = {"version": None, "values": {}, "checked_at": -1e9}
 
 
 def _history() -> dict[str, list[tuple[dt.date, Any]]]:
     """All changed values, newest first per key; reloaded when any process changes a rule."""
+    now = time.monotonic()
+    if _memo["version"] is not None and now - _memo["checked_at"] < RECHECK_SECONDS:
+        return _memo["values"]
     version = cache.get(_CACHE_KEY, 0)
+    _memo["checked_at"] = now
     if _memo["version"] != version:
         values: dict[str, list[tuple[dt.date, Any]]] = {}
         for row in RuleValue.objects.order_by("key", "-valid_from").values("key", "valid_from", "value"):
@@ -62,15 +70,17 @@ def rule_set(*, actor: Any, key: str, raw_value: Any, valid_from: dt.date, note:
         valid_from=valid_from,
         defaults={"value": spec.to_json(value), "note": note.strip(), "changed_by": actor},
     )
-    # bump now (this process sees its own write) and again after commit (others reload committed data)
+    # bump now and forget the local copy (this process sees its own write at once); bump again after
+    # commit so the other processes reload committed data
     _bump_version()
+    reset_memo()
     transaction.on_commit(_bump_version)
     return row
 
 
 def reset_memo() -> None:
     """Forget the in-process copy (tests, after the database was rolled back)."""
-    _memo.update(version=None, values={})
+    _memo.update(version=None, values={}, checked_at=-1e9)
 
 
 def _bump_version() -> None:
