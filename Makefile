@@ -12,7 +12,7 @@ VENDOR_STAMP := build/vendor/.xiaoan-vendor
 # Browser tests drive Chromium through Playwright, whose event loop trips Django's async check.
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: help install system-packages uv python-deps messages demo test test-sqlite test-postgres lint format serve worker clean
+.PHONY: help install system-packages uv python-deps messages demo test test-sqlite test-postgres lint format serve worker clean bench
 
 help:
 	@echo "make demo          install, then run the demo (http://127.0.0.1:8000/, accounts printed)"
@@ -24,6 +24,7 @@ help:
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make serve         web server (gunicorn) on 127.0.0.1:8000"
 	@echo "make worker        background task worker (django-q2)"
+	@echo "make bench         benchmarks on a throwaway PostgreSQL (SCALE=small|city); writes docs/performance.md"
 	@echo "make clean         remove build/ (vendor copy, stamps, test reports)"
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -86,6 +87,10 @@ lint:
 	$(UV) run mypy src/xiaoan
 	DEBUG=1 $(UV) run python manage.py check
 	DEBUG=1 $(UV) run python manage.py makemigrations --check --dry-run
+
+SCALE ?= small
+bench: install
+	$(UV) run python -m bench.run --scale $(SCALE)
 
 format:
 	$(UV) run ruff format .

@@ -7,6 +7,7 @@
 #   postgresql          server programs for the throwaway test cluster (scripts/with_postgres.py)
 #   poppler-utils       pdftotext/pdffonts: tests read generated PDFs like a reader would
 #   gettext             msgfmt, to compile the translations (manage.py compilemessages)
+#   wrk                 HTTP load generator of `make bench`
 #   nodejs npm          only when `node` is missing (front-end packages)
 #
 # As root: `apt-get update` once, then `apt-get install -y`. Otherwise: print what is missing and go on.
@@ -19,6 +20,7 @@ compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc" >/dev/null || miss
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v wrk >/dev/null || missing+=(wrk)
 command -v node >/dev/null || missing+=(nodejs npm)
 if [ "$(id -u)" -eq 0 ] && ! command -v runuser >/dev/null; then missing+=(util-linux); fi
 

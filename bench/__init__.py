@@ -1,0 +1,1 @@
+"""Benchmark harness and synthetic-city generator (``make bench``; see docs/performance.md)."""

@@ -1,0 +1,186 @@
+"""`make bench`: every benchmark in one process tree on this machine, figures paired with same-run limits.
+
+    uv run python -m bench.run [--scale small|city] [--seed N] [--seconds S] [--skip-demo]
+
+Without DATABASE_URL it starts a throwaway PostgreSQL first (scripts/with_postgres.py) and runs inside it.
+Writes bench/results/<timestamp>.json and regenerates docs/performance.md. Exits non-zero, with a clear
+message, when a server does not start or a load run fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .environment import apply_production_environment
+
+PROJECT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT / "bench" / "results"
+DOC = PROJECT / "docs" / "performance.md"
+
+NOTES = [
+    "PostgreSQL is the throwaway cluster of scripts/with_postgres.py (fsync, synchronous_commit and "
+    "full_page_writes off): the same for the app and for its limits, so ratios hold; absolute write figures "
+    "are higher than on a durable production server.",
+    "Servers: gunicorn gthread, 3 workers × 4 threads, production settings (DEBUG off, SECRET_KEY and data keys "
+    "set, SECURE_SSL_REDIRECT=false on loopback), the database cache (no Redis), on 127.0.0.1 with the "
+    "load generator and PostgreSQL on the same machine.",
+    "Throughput: wrk (closed loop, 2 threads, 32 connections, fixed duration) replaying distinct requests "
+    "(fresh receipt tokens, fresh form nonces). Latency targets: an open-loop client (bench/load.py) that "
+    "sends at a fixed rate and times each request from its scheduled send time, so queueing counts.",
+    "Pages: the SQL limit is the page's own SELECT statements, captured from one rendering and replayed with "
+    "psycopg on one connection (the time the database needs for exactly what the page asks).",
+    "Per-address rate limits of the public endpoints are lifted by rule values for the run (all traffic "
+    "comes from 127.0.0.1); the limiter's own counters (cache) still run on every request.",
+]
+
+
+def _log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _under_postgres(argv: list[str]) -> int:
+    """Re-run this command inside a throwaway PostgreSQL cluster."""
+    command = [sys.executable, str(PROJECT / "scripts" / "with_postgres.py"), "--dbname", "xiaoan_bench", "--",
+               sys.executable, "-m", "bench.run", *argv]  # fmt: skip
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process
+    return 0  # pragma: no cover
+
+
+def conninfo() -> str:
+    url = os.environ["DATABASE_URL"]
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    env = apply_production_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from . import benchmarks as b
+    from .generate import generate
+    from .limits import server_version
+    from .machine import describe
+    from .stats import Skipped
+
+    settings = b.Settings(seconds=args.seconds, page_seconds=args.page_seconds, page_rate=args.page_rate)
+    result: dict[str, Any] = {
+        "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "scale": args.scale,
+        "seed": args.seed,
+        "machine": describe(server_version(conninfo())),
+        "figures": [],
+        "skipped": [],
+        "notes": NOTES,
+    }
+    figures: list[Any] = []
+    skipped: list[Skipped] = []
+
+    def optional(key: str, label: str, module: str, needs: Callable[[], object], bench: Callable[[], Any]) -> None:
+        reason = b.module_ready(module, needs)
+        if reason:
+            skipped.append(Skipped(key, label, reason))
+            return
+        _log(f"{label} …")
+        produced = bench()
+        figures.extend(produced if isinstance(produced, list) else [produced])
+
+    _log("migrating …")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    Path(env["XIAOAN_VAR_DIR"], "static").mkdir(parents=True, exist_ok=True)
+    _log(f"generating the synthetic city ({args.scale}) …")
+    result["generation"] = generate(scale=args.scale, seed=args.seed, log=_log)
+
+    def families_imports() -> None:
+        from xiaoan.families import publishing, tokens  # noqa: F401
+        from xiaoan.students import models  # noqa: F401
+
+    optional("letter_publication", "letter publication", "families", families_imports,
+             lambda: b.letter_publication(conninfo()))  # fmt: skip
+
+    from django.db import connections
+
+    connections.close_all()
+    app = b.gunicorn("xiaoan", "xiaoan.config.wsgi:application", env)
+    baseline = b.gunicorn("baseline", "bench.baseline.wsgi:application",
+                          {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"})  # fmt: skip
+    with app, baseline:
+        _log("starting the servers …")
+        app.start("/healthz")
+        baseline.start("/")
+        _log("reference: bare Django UPDATE view and pgbench …")
+        reference, bare, tps = b.reference(baseline, env, conninfo(), settings)
+        figures.insert(0, reference)
+
+        def hazard_imports() -> None:
+            from xiaoan.hazards.views.public import new_nonce  # noqa: F401
+
+        optional("hazard_public_report", "anonymous QR hazard reports", "hazards", hazard_imports,
+                 lambda: b.hazard_reports(app, args.seed, bare, settings))  # fmt: skip
+        optional("receipts", "receipt pages and confirmations", "families", families_imports,
+                 lambda: b.receipts(app, bare, tps, settings))  # fmt: skip
+        paths = [("home page (widgets)", "/", 100.0), ("units list", "/orgs/units/", 200.0)]
+        if b.module_ready("hazards", hazard_imports) is None:
+            paths.append(("hazard list", "/hazards/", 200.0))
+        _log("pages for city / county / school users …")
+        figures.extend(b.pages(app, conninfo(), settings, paths))
+
+    def compliance_imports() -> None:
+        from xiaoan.compliance.services import refresh_all  # noqa: F401
+
+    optional("obligations_refresh", "obligations refresh", "compliance", compliance_imports, b.obligations_refresh)
+    if args.skip_demo:
+        skipped.append(Skipped("demo_start", "embedded start", "not measured: --skip-demo"))
+    else:
+        _log("embedded start (`xiaoan demo`), cold and warm …")
+        figures.extend(b.embedded_start())
+    result["figures"] = [figure.as_dict() for figure in figures]
+    result["skipped"] = [vars(item) for item in skipped]
+    result["finished_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=("small", "city"), default=os.environ.get("SCALE", "small"))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seconds", type=float, default=8, help="duration of each load run (default 8)")
+    parser.add_argument("--page-seconds", type=float, default=5, help="duration of each page run (default 5)")
+    parser.add_argument("--page-rate", type=float, default=10, help="page requests per second (default 10)")
+    parser.add_argument("--skip-demo", action="store_true", help="do not measure the embedded start")
+    parser.add_argument("--doc", type=Path, default=DOC, help="markdown file to regenerate")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return _under_postgres(argv)
+    started = time.monotonic()
+    from .load import LoadError
+    from .report import write_markdown, write_result
+    from .servers import ServerStartError
+
+    try:
+        result = run(args)
+    except (ServerStartError, LoadError, RuntimeError) as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 1
+    result["duration_s"] = round(time.monotonic() - started, 1)
+    path = write_result(result, RESULTS)
+    write_markdown(result, args.doc, path.name)
+    _log(f"done in {result['duration_s']} s: {path.relative_to(PROJECT)} and {args.doc.name}")
+    failed = [figure["label"] for figure in result["figures"] if figure["holds"] is False]
+    if failed:
+        _log("targets missed (see docs/performance.md): " + "; ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
