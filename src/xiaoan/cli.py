@@ -7,6 +7,8 @@ xiaoan seed [ARGS]                 manage.py seed_demo (e.g. --scale demo|city)
 xiaoan createadmin [ARGS]          manage.py createadmin
 xiaoan migrate [ARGS]              manage.py migrate
 xiaoan check-deploy [ARGS]         manage.py check --deploy --fail-level WARNING
+xiaoan backup [--output DIR]       database + attachments into one archive with a manifest
+xiaoan restore ARCHIVE [--force]   verify, restore database + attachments, compare with the manifest
 xiaoan manage COMMAND [ARGS]       any manage.py command
 """
 
@@ -36,6 +38,8 @@ COMMANDS = {
     "createadmin": "create an administrator account (manage.py createadmin)",
     "migrate": "apply database migrations and create the cache table (manage.py migrate, createcachetable)",
     "check-deploy": "check production settings (manage.py check --deploy --fail-level WARNING)",
+    "backup": "back up the database and the attachments into one archive (manage.py backup)",
+    "restore": "restore a backup archive into an empty database (manage.py restore)",
     "manage": "run any Django management command",
 }
 
@@ -311,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         return _manage("migrate", *rest) or _manage("createcachetable")
     if command == "check-deploy":
         return _manage("check", "--deploy", "--fail-level", "WARNING", *rest)
+    if command in {"backup", "restore"}:
+        return _manage(command, *rest)
     if command == "manage":
         return _manage(*rest) if rest else _manage("help")
     print(f"xiaoan: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)

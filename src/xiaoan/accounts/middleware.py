@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .passwords import password_expired
 from .totp import totp_required
 
 IDLE_KEY = "xa_last_seen"
@@ -88,13 +89,14 @@ class SecondFactorMiddleware:
 
 
 class PasswordChangeMiddleware:
-    """Until a temporary password is replaced, every page leads to the password page."""
+    """Until a temporary or expired password is replaced, every page leads to the password page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and request.user.must_change_password:
+        user = request.user
+        if user.is_authenticated and (user.must_change_password or password_expired(user)):
             response = _confine(request, "accounts:password_change")
             if response is not None:
                 return response

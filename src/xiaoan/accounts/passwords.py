@@ -1,8 +1,11 @@
-"""Password policy of 等保 2.0 practice: ≥ 8 characters from ≥ 3 character classes, not the user name."""
+"""Password policy of 等保 2.0 practice: ≥ 8 characters from ≥ 3 character classes, not the user name; changed
+after at most 90 days (the rule ``accounts.password_max_age_days``)."""
 
+import datetime as dt
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -45,3 +48,19 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return _("不能与用户名相同。")
+
+
+def password_expired(user, *, now: dt.datetime | None = None) -> bool:
+    """True when the user's password is older than the rule ``accounts.password_max_age_days`` allows."""
+    from xiaoan.core.rules.services import get_rule
+
+    from .rules import PASSWORD_MAX_AGE_MINIMUM
+
+    changed = getattr(user, "password_changed_at", None)
+    if changed is None or not user.has_usable_password():
+        return False
+    now = now or timezone.now()
+    age = now - changed
+    if age < dt.timedelta(days=PASSWORD_MAX_AGE_MINIMUM):  # younger than any allowed setting: no rule lookup
+        return False
+    return age >= dt.timedelta(days=get_rule("accounts.password_max_age_days", on=timezone.localdate(now)))

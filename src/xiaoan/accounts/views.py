@@ -28,6 +28,7 @@ from . import lockout, services, totp
 from .forms import CodeForm, LoginForm, TokenCreateForm, locked_message
 from .middleware import IDLE_LOGGED_OUT_KEY, SECOND_FACTOR_PENDING_KEY
 from .models import AccessToken
+from .passwords import password_expired
 
 
 def _next_url(request, default: str = "home") -> str:
@@ -139,7 +140,12 @@ def password_change(request):
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。 Your password has been changed."))
         return redirect(_next_url(request))
-    context = {"form": form, "forced": request.user.must_change_password, "page_title": _("修改密码")}
+    context = {
+        "form": form,
+        "forced": request.user.must_change_password,
+        "expired": password_expired(request.user),
+        "page_title": _("修改密码"),
+    }
     return render(request, "accounts/password_change.html", context)
 
 

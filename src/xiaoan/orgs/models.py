@@ -7,6 +7,7 @@ import re
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.scoping import ScopedModel, ScopedQuerySet
@@ -155,6 +156,7 @@ class User(AbstractUser):
     totp_secret = models.CharField(_("动态口令密钥"), max_length=64, blank=True)
     totp_confirmed = models.BooleanField(_("已启用动态口令"), default=False)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
 
     objects = XiaoanUserManager()  # type: ignore[misc]
 
@@ -164,6 +166,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # every path that sets a password (services, imports, commands) saves it with its timestamp
+        if self._state.adding and self.password_changed_at is None:  # create_user() hashes without set_password()
+            self.password_changed_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "password" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def display_name(self) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEvent
@@ -31,6 +34,24 @@ def retention_days() -> int | None:
     return configured
 
 
+@contextmanager
+def audit_maintenance() -> Iterator[None]:
+    """A transaction allowed past the PostgreSQL trigger that keeps audit rows append-only (migration 0003).
+
+    ``SET LOCAL`` ends with the transaction; it is also switched off when the block ends, in case the block is a
+    savepoint inside a longer transaction (a failing block rolls the savepoint, and the setting, back).
+    """
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL xiaoan.audit_purge = 'on'")
+        yield
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL xiaoan.audit_purge = 'off'")
+
+
 def _delete_in_batches(qs) -> int:
     """Delete by primary key in batches, so a first run on a large table does not hold one long lock."""
     deleted = 0
@@ -39,7 +60,8 @@ def _delete_in_batches(qs) -> int:
         if not ids:
             return deleted
         # a queryset delete: the privileged path past the per-row refusal of AuditEvent.delete()
-        count, _ = qs.model._base_manager.filter(pk__in=ids).delete()
+        with audit_maintenance():
+            count, _ = qs.model._base_manager.filter(pk__in=ids).delete()
         deleted += count
 
 

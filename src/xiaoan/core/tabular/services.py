@@ -184,7 +184,9 @@ def _finish_failed(job: ImportJob, *, message: str) -> None:
 
 def import_reap_stuck(*, older_than_minutes: int | None = None) -> int:
     """Mark jobs stuck in "running" (a worker that died) as failed; returns how many."""
-    minutes = older_than_minutes or int(getattr(settings, "XIAOAN_IMPORT_STUCK_MINUTES", DEFAULT_STUCK_MINUTES))
+    if older_than_minutes is None:  # 0 is a real threshold (every running job), not "use the default"
+        older_than_minutes = int(getattr(settings, "XIAOAN_IMPORT_STUCK_MINUTES", DEFAULT_STUCK_MINUTES))
+    minutes = older_than_minutes
     cutoff = timezone.now() - timedelta(minutes=minutes)
     stuck = ImportJob.objects.system("the stuck-job reaper").filter(
         state=ImportJob.State.RUNNING, started_at__lt=cutoff
