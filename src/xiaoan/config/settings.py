@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiaoan.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "xiaoan.core.middleware.PublicEndpointMiddleware",  # public endpoints skip everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiaoan.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,9 +142,6 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xiaoan_cache"}}
-# public-endpoint abuse counters (xiaoan.core.ratelimit): shared in Redis, else approximate per process
-COUNTERS_IN_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
-CACHES["counters"] = {**CACHES["default"]} if REDIS_URL else COUNTERS_IN_MEMORY
 
 Q_CLUSTER: dict = {
     "name": "xiaoan",
