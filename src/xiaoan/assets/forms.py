@@ -7,13 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.orgs.forms import scope_choices
+from xiaoan.orgs.forms import branch_choices, style_widgets
 from xiaoan.orgs.models import Unit
-from xiaoan.orgs.policy import active_membership
 
 from .models import AssetKind, AssetStatus, SafetyAsset
 
@@ -32,15 +30,6 @@ ASSET_FIELDS = [
 BULK_LINE = re.compile(r"^(?P<location>.+?)[\s,，、:：]+(?P<quantity>\d+)$")
 
 
-def style_widgets(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.RadioSelect):
-            continue
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 class AssetFilterForm(forms.Form):
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部")
@@ -52,15 +41,7 @@ class AssetFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = active_membership(user)
-        if membership is None or membership.unit.is_school:
-            del self.fields["unit"]
-            return
-        near = Q(depth__lte=membership.unit.depth + 1)
-        chosen = str(self.data.get("unit") or "")
-        if chosen.isdigit():
-            near |= Q(pk=int(chosen))  # a drill-down from a link may pick any unit in scope
-        scope_choices(self, "unit", Unit.objects.for_user(user).filter(near).order_by("path"))
+        branch_choices(self, user)
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,38 @@ def scope_choices(form: forms.Form, name: str, queryset: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Tabler classes on every widget, so templates can render ``{{ field }}``; radio and checkbox groups
+    keep their own markup."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def branch_choices(form: forms.Form, user: Any, name: str = "unit") -> None:
+    """A unit filter for bureau users: the units one level below their own (for drilling down), plus the
+    one chosen by a drill-down link (any unit in scope). School users get no such field."""
+    from .policy import active_membership
+
+    membership = active_membership(user)
+    if membership is None or membership.unit.is_school:
+        del form.fields[name]
+        return
+    chosen = str(form.data.get(name) or "")
+    near = Q(depth__lte=membership.unit.depth + 1)
+    if chosen.isdigit():
+        near |= Q(pk=int(chosen))
+    scope_choices(form, name, Unit.objects.for_user(user).filter(near).order_by("path"))
 
 
 class UnitFilterForm(forms.Form):

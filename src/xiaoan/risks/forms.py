@@ -6,13 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.orgs.forms import scope_choices
+from xiaoan.orgs.forms import branch_choices, scope_choices, style_widgets
 from xiaoan.orgs.models import Unit, User
-from xiaoan.orgs.policy import active_membership
 
 from . import selectors
 from .grading import allowed_values, levels_in_use, plain
@@ -20,32 +18,6 @@ from .models import GradingMethod, RiskKind, RiskLevel, RiskPoint
 
 YES = [("", _("不限")), ("1", _("是"))]
 GRADING_FIELDS = ("method", "likelihood", "exposure", "consequence", "level")
-
-
-def style_widgets(form: forms.BaseForm) -> None:
-    """Tabler classes on every widget, so templates can render ``{{ field }}``."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def branch_choices(form: forms.Form, user: Any, name: str = "unit") -> None:
-    """A unit filter: the units one level below the user's own (drill-down), plus the one chosen (any in scope)."""
-    membership = active_membership(user)
-    if membership is None or membership.unit.is_school:
-        del form.fields[name]
-        return
-    chosen = str(form.data.get(name) or "")
-    near = Q(depth__lte=membership.unit.depth + 1)
-    if chosen.isdigit():
-        near |= Q(pk=int(chosen))
-    scope_choices(form, name, Unit.objects.for_user(user).filter(near).order_by("path"))
 
 
 class RiskFilterForm(forms.Form):
