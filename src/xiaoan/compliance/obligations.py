@@ -47,7 +47,13 @@ Fields of ``Obligation``:
   ``compliance.autumn_starts``.
 - ``evidence(period)``: either a queryset of the records that meet the obligation (the engine groups it
   by ``unit_field`` in ONE aggregate query, evidence = the records' pks), or an already computed mapping
-  ``{unit_id: Tally(total, [ids])}`` — which must itself be set-based, never a loop over schools.
+  ``{unit_id: Tally(total, [ids])}`` — which must itself be set-based, never a loop over schools. A value
+  may instead be a ``Verdict(total, ids, required, status)`` carrying its school's own required count and
+  a pre-decided status (stored as is), so a count that depends on the school needs no query per school.
+- ``snapshot=True`` (a state, not a count of events: "no certificate has expired"): the engine calls
+  ``evidence(period, day)`` with ``day`` = the refresh day capped at the period's end, and judges only
+  the schools the mapping lists (each value a ``Verdict``); the others are not concerned this period.
+  A snapshot obligation's ``request_refresh`` passes no ``day`` (the current period, judged today).
 - ``scheduled(period)`` (optional): a queryset of planned records; a school with one and not yet met is
   "scheduled" rather than "due soon".
 - ``required_rule`` (a rule key) or ``required`` (a number) per period; ``required_for(unit, period)``
@@ -74,7 +80,16 @@ class Tally(NamedTuple):
     ids: list[int]
 
 
-Evidence = Callable[[Period], "QuerySet[Any] | Mapping[int, Tally]"]
+class Verdict(NamedTuple):
+    """A school's standing decided by the owning app: the records counted, the count required, the status."""
+
+    total: int
+    ids: list[int]
+    required: int
+    status: str | None = None  # None: the engine judges ``total`` against ``required`` as for a Tally
+
+
+Evidence = Callable[..., "QuerySet[Any] | Mapping[int, Tally | Verdict]"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,7 @@ class Obligation:
     id: str
     name: Any
     rule: Any
-    source: str
+    source: Any  # a regulation's title, or a translatable text
     period: str
     applies_to: Q | Callable[[], Q]
     evidence: Evidence
@@ -95,6 +110,7 @@ class Obligation:
     unit_field: str = "unit"
     evidence_url: str | None = None
     settings: tuple[str, ...] = field(default_factory=tuple)
+    snapshot: bool = False
 
     def __post_init__(self) -> None:
         if "." not in self.id:
@@ -114,6 +130,18 @@ class Obligation:
     def rule_keys(self) -> list[str]:
         keys = [self.required_rule, self.window_rule, *self.settings]
         return [key for key in keys if key]
+
+
+def snapshot_status(*, overdue: int, due_soon: int, pending: int = 0) -> str:
+    """A snapshot school's status from its items: one overdue is missed, one due soon is due soon, one still
+    pending (before its deadline) is not yet due; all in order is met."""
+    from .models import Status
+
+    if overdue:
+        return Status.MISSED
+    if due_soon:
+        return Status.DUE_SOON
+    return Status.NOT_DUE if pending else Status.MET
 
 
 OBLIGATIONS: dict[str, Obligation] = {}

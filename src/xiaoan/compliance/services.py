@@ -15,7 +15,7 @@ from xiaoan.orgs.models import Unit
 from xiaoan.orgs.roles import UnitKind
 
 from .models import ComplianceStatus, Status
-from .obligations import Obligation, Tally, all_obligations, get_obligation, tally
+from .obligations import Obligation, Tally, Verdict, all_obligations, get_obligation, tally
 from .periods import ROLLING, Period, parse_month_day, period_containing, previous_period
 
 REASON = "compliance engine: judges every school"
@@ -75,7 +75,7 @@ def applicable_schools(obligation: Obligation, unit_ids: Iterable[int] | None = 
     return units
 
 
-def _tallies(source: Any, obligation: Obligation, unit_ids: list[int] | None) -> Mapping[int, Tally]:
+def _tallies(source: Any, obligation: Obligation, unit_ids: list[int] | None) -> Mapping[int, Tally | Verdict]:
     if source is None:
         return {}
     if isinstance(source, QuerySet):
@@ -98,25 +98,37 @@ def refresh(
     period = period or period_for(obligation, today)
     wanted = list(unit_ids) if unit_ids is not None else None
     schools = list(applicable_schools(obligation, wanted).values(*UNIT_FACTS))
-    done = _tallies(obligation.evidence(period), obligation, wanted)
-    planned: Mapping[int, Tally] = {}
+    if obligation.snapshot:
+        done = _tallies(obligation.evidence(period, min(today, period.end)), obligation, wanted)
+        schools = [school for school in schools if school["id"] in done]
+    else:
+        done = _tallies(obligation.evidence(period), obligation, wanted)
+    planned: Mapping[int, Tally | Verdict] = {}
     if obligation.scheduled is not None and today <= period.end:
         planned = _tallies(obligation.scheduled(period), obligation, wanted)
     due_soon_days = int(get_rule("compliance.due_soon_days", on=period.start))
     now = timezone.now()
     rows = []
     for school in schools:
-        count, ids = done.get(school["id"], Tally(0, []))
-        required = required_count(obligation, school, period)
+        found = done.get(school["id"], Tally(0, []))
+        required = found.required if isinstance(found, Verdict) else required_count(obligation, school, period)
         scheduled = planned.get(school["id"], Tally(0, [])).total
-        status = judge(
-            count=count, required=required, scheduled=scheduled, period=period, today=today, due_soon_days=due_soon_days
-        )
-        rows.append((school["id"], period, status, count, required, ids, now))
+        status = found.status if isinstance(found, Verdict) and today >= period.start else None
+        if status == Status.DUE_SOON and today > period.end:  # nothing was overdue when the period closed
+            status = Status.MET if found.total >= required else Status.NOT_DUE
+        status = status or judge(
+            count=found.total, required=required, scheduled=scheduled, period=period, today=today,
+            due_soon_days=due_soon_days,
+        )  # fmt: skip
+        rows.append((school["id"], period, status, found.total, required, found.ids, now))
     with transaction.atomic():
         _upsert(obligation.id, rows)
-        if wanted is None:
-            stale = ComplianceStatus.objects.system(REASON).filter(obligation=obligation.id, period_key=period.key)
+        stale = ComplianceStatus.objects.system(REASON).filter(obligation=obligation.id, period_key=period.key)
+        if obligation.snapshot:  # a school the evidence no longer lists is no longer concerned
+            if wanted is not None:
+                stale = stale.filter(unit__in=wanted)
+            stale.exclude(unit__in=[school["id"] for school in schools]).delete()
+        elif wanted is None:
             stale.exclude(unit__in=applicable_schools(obligation)).delete()
     return len(rows)
 

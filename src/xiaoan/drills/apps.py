@@ -10,6 +10,7 @@ class DrillsConfig(AppConfig):
     def ready(self) -> None:
         from xiaoan.core.attachments import register_owner
         from xiaoan.core.audit.services import register_audited
+        from xiaoan.core.notifications.registry import register_event
         from xiaoan.core.registry import DemoSeeder, NavItem, register_demo_seeder, register_nav
 
         from . import models
@@ -25,3 +26,10 @@ class DrillsConfig(AppConfig):
             NavItem("drills", _("应急演练"), "drills:drill_list", icon="run", permission="drills.drill.view", order=41)
         )
         register_demo_seeder(DemoSeeder("drills", seed, order=60))
+        register_event(
+            "drills.plan_review_due",
+            "应急预案待复核：{{ plan }}",
+            "{{ school }}的“{{ plan }}”现行版本修订于 {{ revised_on }}，已超过复核周期。"
+            "请组织复核修订，并在平台登记新版本。",
+            channels=("inbox",),
+        )

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.orgs.models import User
+
 from .models import DrillKind, PlanKind
 
 
@@ -71,3 +73,25 @@ class DrillFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class FollowUpAssignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), empty_label=_("请选择本校人员"))
+    due_on = forms.DateField(label=_("整改期限"), widget=DateInput)
+
+    def __init__(self, *args, staff=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["owner"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+
+
+class FollowUpFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label=_("显示"),
+        required=False,
+        choices=[("", _("未整改")), ("overdue", _("已逾期")), ("done", _("已整改"))],
+    )
+
+    def filters(self) -> dict[str, bool]:
+        show = self.cleaned_data.get("show", "") if self.is_bound and self.is_valid() else ""
+        return {"overdue": show == "overdue", "done": show == "done"}

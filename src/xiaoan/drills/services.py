@@ -18,7 +18,7 @@ from xiaoan.core.scoping import ensure_allowed, ensure_in_scope
 from xiaoan.orgs.models import Unit
 
 from .models import Drill, DrillFollowUp, EmergencyPlan, PlanVersion
-from .obligations import DRILL_OBLIGATIONS
+from .obligations import DRILL_OBLIGATIONS, PLANS_REVIEWED, review_limit
 from .workflow import DRILL_WORKFLOW
 
 
@@ -76,6 +76,7 @@ def plan_revise(
     locked.review_reminded_on = None
     locked.save(update_fields=["current_version", "review_reminded_on"])
     ensure_in_scope(actor, locked)
+    request_refresh(PLANS_REVIEWED.id, unit_ids=[locked.unit_id])
     return version
 
 
@@ -85,7 +86,7 @@ def plan_review_due(plan: EmergencyPlan, today: dt.date | None = None) -> bool:
     version = plan.current_version
     if version is None:
         return True
-    return (today - version.revised_on).days > int(get_rule("drills.plan_review_days", on=today))
+    return version.revised_on < review_limit(today)
 
 
 def _refresh_compliance(drill: Drill, day: dt.date) -> None:
@@ -159,8 +160,17 @@ def drill_cancel(*, actor: Any, drill: Drill, reason: str) -> Drill:
 
 @transaction.atomic
 def follow_up_assign(*, actor: Any, follow_up: DrillFollowUp, owner: Any, due_on: dt.date | None) -> DrillFollowUp:
+    """Name who fixes the problem (someone with a post at the drill's school) and by when."""
+    from .selectors import school_staff
+
     ensure_in_scope(actor, follow_up)
     ensure_allowed(actor, "drills.drillfollowup.change", follow_up)
+    if follow_up.done_at is not None:
+        raise InvalidInput(_("该问题已整改完毕。 This problem is already fixed."))
+    if owner is not None and not school_staff(follow_up.drill.unit_id).filter(pk=owner.pk).exists():
+        raise InvalidInput(_("责任人须在本校任职。 The owner must hold a post at the school."))
+    if due_on is not None and follow_up.drill.held_on and due_on < follow_up.drill.held_on:
+        raise InvalidInput(_("整改期限不能早于演练日期。 The due date cannot precede the drill."))
     follow_up.owner = owner
     follow_up.due_on = due_on
     follow_up.full_clean()

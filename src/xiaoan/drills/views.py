@@ -1,4 +1,5 @@
-"""Drill and plan pages: lists, plan a drill, record it (phone-friendly, with a photo), plans and versions."""
+"""Drill and plan pages: lists, plan a drill, record it (phone-friendly, with a photo), plans and versions,
+and the follow-ups of problems found (assign an owner and a due date, mark fixed)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +19,16 @@ from xiaoan.core.workflow.engine import history
 from xiaoan.orgs.views import call_service, paginate, querystring_without_page
 
 from . import selectors, services
-from .forms import CancelForm, DrillFilterForm, DrillPlanForm, DrillRecordForm, PlanForm, PlanVersionForm
+from .forms import (
+    CancelForm,
+    DrillFilterForm,
+    DrillPlanForm,
+    DrillRecordForm,
+    FollowUpAssignForm,
+    FollowUpFilterForm,
+    PlanForm,
+    PlanVersionForm,
+)
 from .models import Drill, DrillFollowUp, EmergencyPlan
 from .workflow import DRILL_WORKFLOW
 
@@ -114,7 +126,47 @@ def follow_up_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     form = CancelForm()
     if call_service(form, service, actor=request.user, follow_up=follow_up) is None:
         messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
+    return _back(request, follow_up)
+
+
+def _back(request: HttpRequest, follow_up: DrillFollowUp) -> HttpResponse:
+    """To the page the action came from (the follow-up list keeps its filter), else to the drill."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
     return redirect(follow_up.drill)
+
+
+@login_required
+@require_GET
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    ensure_allowed(request.user, "drills.drillfollowup.view")
+    form = FollowUpFilterForm(request.GET or None)
+    today = timezone.localdate()
+    page = paginate(request, selectors.follow_up_list(request.user, today=today, **form.filters()))
+    context = {
+        "form": form,
+        "page": page,
+        "today": today,
+        "querystring": querystring_without_page(request),
+        "can_change": _allows(request, "drills.drillfollowup.change"),
+    }
+    return render(request, "drills/follow_up_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_for_user(DrillFollowUp, request.user, pk, action="change")
+    initial = {"owner": follow_up.owner_id, "due_on": follow_up.due_on.isoformat() if follow_up.due_on else ""}
+    staff = selectors.school_staff(follow_up.drill.unit_id)
+    form = FollowUpAssignForm(request.POST or None, initial=initial, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.follow_up_assign, actor=request.user, follow_up=follow_up, **form.cleaned_data):
+            messages.success(request, _("已指定整改责任人和期限。"))
+            return _back(request, follow_up)
+    context = {"form": form, "follow_up": follow_up, "next": request.GET.get("next") or request.POST.get("next", "")}
+    return render(request, "drills/follow_up_form.html", context)
 
 
 @login_required

@@ -15,7 +15,7 @@ from xiaoan.core.errors import InvalidInput
 from xiaoan.core.scoping import ensure_allowed, ensure_in_scope
 from xiaoan.orgs.models import Membership, User
 
-from .models import TrainingRecord, TrainingSession
+from .models import StaffCategory, TrainingRecord, TrainingSession
 
 SESSION_FIELDS = frozenset("title category date hours provider is_fire_training notes".split())
 
@@ -58,11 +58,24 @@ def session_update(
     ensure_in_scope(actor, session)
     ensure_allowed(actor, "training.trainingsession.change", session)
     _check_session_fields(fields, today or timezone.localdate())
+    was_new_principal = session.category == StaffCategory.NEW_PRINCIPAL
     for key, value in fields.items():
         setattr(session, key, value)
     session.full_clean()
     session.save()
+    _refresh_snapshots(session, certificates=True, principals=was_new_principal)
     return session
+
+
+def _refresh_snapshots(session: TrainingSession, *, certificates: bool, principals: bool = False) -> None:
+    """Recompute today's certificate and new-principal standings the session may change (after commit)."""
+    from xiaoan.compliance.obligations import request_refresh
+
+    if certificates and session.unit.is_school:
+        request_refresh("training.certificates_current", unit_ids=[session.unit_id])
+    if principals or session.category == StaffCategory.NEW_PRINCIPAL:
+        # judged per leader post, which may be at another unit than the session's: recompute every school
+        request_refresh("training.new_principal_trained")
 
 
 def staff_of(unit: Any) -> Any:
@@ -113,6 +126,7 @@ def attendees_add(
         from xiaoan.compliance.obligations import request_refresh
 
         request_refresh("training.fire_training_yearly", unit_ids=[session.unit_id], day=session.date)
+    _refresh_snapshots(session, certificates=any(r.certificate_expiry for r in [*added, *updated]))
     return len(added), len(updated)
 
 
@@ -120,4 +134,6 @@ def attendees_add(
 def record_remove(*, actor: Any, record: TrainingRecord) -> None:
     ensure_in_scope(actor, record)
     ensure_allowed(actor, "training.trainingsession.change", record)
+    session = record.session
     record.delete()
+    _refresh_snapshots(session, certificates=record.certificate_expiry is not None)
