@@ -83,6 +83,10 @@ def render_markdown(result: dict[str, Any], result_name: str = "") -> str:
     if generation:
         lines += ["", "## Synthetic city", ""]
         lines += [f"- {key}: {value}" for key, value in generation.items()]
+    findings = result.get("findings", [])
+    if findings:
+        lines += ["", "## Found and changed", ""]
+        lines += [f"- {finding}" for finding in findings]
     notes = result.get("notes", [])
     if notes:
         lines += ["", "## Method and notes", ""]

@@ -29,8 +29,9 @@ NOTES = [
     "full_page_writes off): the same for the app and for its limits, so ratios hold; absolute write figures "
     "are higher than on a durable production server.",
     "Servers: gunicorn gthread, 3 workers × 4 threads, production settings (DEBUG off, SECRET_KEY and data keys "
-    "set, SECURE_SSL_REDIRECT=false on loopback), the database cache (no Redis), on 127.0.0.1 with the "
-    "load generator and PostgreSQL on the same machine.",
+    "set, SECURE_SSL_REDIRECT=false on loopback), the database cache (no Redis) with the public endpoints' abuse "
+    "counters in each worker's memory (xiaoan.core.ratelimit), on 127.0.0.1 with the load generator and "
+    "PostgreSQL on the same machine.",
     "Throughput: wrk (closed loop, 2 threads, 32 connections, fixed duration) replaying distinct requests "
     "(fresh receipt tokens, fresh form nonces). Latency targets: an open-loop client (bench/load.py) that "
     "sends at a fixed rate and times each request from its scheduled send time, so queueing counts.",
@@ -38,6 +39,40 @@ NOTES = [
     "psycopg on one connection (the time the database needs for exactly what the page asks).",
     "Per-address rate limits of the public endpoints are lifted by rule values for the run (all traffic "
     "comes from 127.0.0.1); the limiter's own counters (cache) still run on every request.",
+]
+
+# What profiling (`python -m bench.profile`: per-request queries and time, cProfile, each widget on its own) found,
+# and what was changed; shown in docs/performance.md next to the figures that show the effect.
+FINDINGS = [
+    "Abuse counters of the public endpoints were in the default cache, which without Redis is the database: "
+    "10 of a receipt page's 12 SQL statements and 22 of a 随手拍 report's 28 (a cull count, a transaction, a read "
+    "and a write for each add and each incr). They now live in a `counters` cache: Redis when REDIS_URL is set, "
+    "else each worker's memory. Trade-off: without Redis each gunicorn worker counts alone, so an address may "
+    "make up to workers × the limit before every worker refuses it, and a restart forgets the counts; the limits "
+    "are abuse brakes, not quotas. Receipt page: 12 → 1 statement; confirmation: 13 → 2; report: 28 → 6.",
+    "Public endpoints ran the whole middleware stack (sessions, authentication, idle timeout, second factor, "
+    "password age, membership, CSRF, messages, auditlog context). Views marked `@public_endpoint` now take a "
+    "thin path (xiaoan.core.middleware.PublicEndpointMiddleware): security headers, host check, language, scope "
+    "guard, domain-error answers, X-Frame-Options — nothing that reads a session, so a stray session cookie "
+    "costs no query either. The 随手拍 pages render without the request context, like the receipt page.",
+    "Audit of the public writes: a receipt confirmation stays one conditional UPDATE, its audit record is the "
+    "receipt row itself (state, channel, confirmed_at, confirming guardian, later confirmations); no LogEntry. "
+    "A 随手拍 report keeps its django-auditlog LogEntry (one INSERT in the same transaction), now without the "
+    "reporter's address: the thin path sets no auditlog request context, which suits an anonymous channel.",
+    "Home page: the 83 queries of the first run were rule reads through the database cache; since rules trust "
+    "their in-process copy for 2 s the page runs 17–22 queries, one aggregate per widget, and no widget stands "
+    "out (each 1–10 ms on the loaded machine; `python -m bench.profile --widgets`).",
+    "Hazard list for city and county users: most of the time was template rendering of the school filter "
+    "(hundreds of <option>s, each comparing the bound value in the template). The options are now built in "
+    "Python (`select_options`).",
+    "Still missing after these changes (this run shared the 2 cores with other test suites: the bare view fell "
+    "from 2,263 to 1,670 req/s): the public endpoints are now bound by per-request Python time — the ORM "
+    "compiling the receipt-link lookup (five joins, about a millisecond), template rendering, the confirmation "
+    "path — not by SQL. The open-loop receipt run is overloaded (169/s achieved of 1,000/s sent): the 'lost' "
+    "receipts are most likely requests the client gave up on (timeouts, counted as errors) that the server still "
+    "completed — not verified in this run. Next steps: a precompiled lookup statement, a cached compiled page "
+    "template, and a run on an idle machine. Pages: the remaining time is template rendering (the hazard "
+    "ledger's 450 cells per page) and widget rendering, not SQL.",
 ]
 
 
@@ -80,6 +115,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "figures": [],
         "skipped": [],
         "notes": NOTES,
+        "findings": FINDINGS,
     }
     figures: list[Any] = []
     skipped: list[Skipped] = []

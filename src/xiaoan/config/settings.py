@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiaoan.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "xiaoan.core.middleware.PublicEndpointMiddleware",  # public endpoints skip everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiaoan.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +143,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xiaoan_cache"}}
+# public-endpoint abuse counters (xiaoan.core.ratelimit): shared in Redis, else approximate per process
+COUNTERS_LOCAL: dict = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10**5}}
+CACHES["counters"] = {**CACHES["default"]} if REDIS_URL else COUNTERS_LOCAL
 
 Q_CLUSTER: dict = {
     "name": "xiaoan",

@@ -172,3 +172,20 @@ def test_fifty_concurrent_confirmations_of_one_token_record_one_receipt():
     receipt = receipt_of(letter, roster.pupils["zhang"])
     assert receipt.state == ReceiptState.CONFIRMED and receipt.later_confirmations == 49
     assert tally(letter, roster.class_a) == 1
+
+
+def test_it_reads_no_session_even_when_the_guardian_is_signed_in_as_staff(city, letter, roster):
+    client = city.client_for("teacher")  # a teacher who is also a parent opens the link in the same browser
+    token = token_of(letter, roster.pupils["zhang"])
+    with CaptureQueriesContext(connection) as viewing:
+        page = client.get(url(token))
+    with CaptureQueriesContext(connection) as confirming:
+        confirmed = client.post(url(token), {"t": token})
+    assert page.status_code == confirmed.status_code == 200
+    assert len(viewing) == 1  # the link lookup
+    # the lookup and the conditional write (one statement on PostgreSQL; SQLite's portable path takes a few)
+    assert len(confirming) <= 6
+    statements = " ".join(query["sql"] for query in [*viewing.captured_queries, *confirming.captured_queries])
+    assert "django_session" not in statements and "orgs_user" not in statements
+    assert not page.cookies and not confirmed.cookies
+    assert receipt_of(letter, roster.pupils["zhang"]).state == ReceiptState.CONFIRMED

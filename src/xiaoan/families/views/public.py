@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from xiaoan.core.audit.services import client_ip
 from xiaoan.core.crypto import mask_name
+from xiaoan.core.middleware import public_endpoint
+from xiaoan.core.ratelimit import hit
 from xiaoan.core.rules.services import get_rule
 
 from .. import services, tokens
@@ -40,15 +41,9 @@ def _answer(template: str, context: dict[str, Any], status: int = 200) -> HttpRe
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    """A per-IP counter per minute in the cache (shared by all app nodes when the cache is Redis)."""
+    """A per-IP counter per minute (see xiaoan.core.ratelimit: shared by all app nodes when the cache is Redis)."""
     minute = int(timezone.now().timestamp() // 60)
-    key = f"xa:receipt-rate:{client_ip(request) or 'unknown'}:{minute}"
-    cache.add(key, 0, 90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, 90)
-        count = 1
+    count = hit(f"xa:receipt-rate:{client_ip(request) or 'unknown'}:{minute}", window_seconds=60)
     return count > get_rule("families.receipt_page_per_ip_per_minute")
 
 
@@ -60,6 +55,7 @@ def _lookup(token: str) -> dict[str, Any] | None:
     return next(iter(rows), None)
 
 
+@public_endpoint
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def receipt_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -89,7 +85,7 @@ def receipt_page(request: HttpRequest, token: str) -> HttpResponse:
 def _ticked(request: HttpRequest, count: int) -> list[int]:
     chosen = set()
     for value in request.POST.getlist("item"):
-        if value.isdigit() and int(value) < count:
+        if value.isascii() and value.isdigit() and int(value) < count:  # "²".isdigit() is true, int("²") fails
             chosen.add(int(value))
     return sorted(chosen)
 

@@ -361,3 +361,12 @@ def test_a_hazard_awaiting_acceptance_shows_the_acceptance_deadline_from_the_rul
     expected = timezone.localdate() + dt.timedelta(days=10)
     assert response.context["acceptance_due"] == expected
     assert f'data-testid="acceptance-due">{expected:%Y-%m-%d}<' in response.content.decode()
+
+
+def test_the_filter_drop_downs_keep_the_chosen_county_and_school_selected(city):
+    client = city.client_for("city_officer")
+    html = client.get(reverse("hazards:list"), {"county": city.county_a.pk, "school": city.school_a1.pk}).content
+    page = html.decode()
+    assert f'<option value="{city.county_a.pk}" selected>{city.county_a.name}</option>' in page
+    assert f'<option value="{city.county_b.pk}">{city.county_b.name}</option>' in page
+    assert f'<option value="{city.school_a1.pk}" selected>{city.school_a1.name}</option>' in page

@@ -12,15 +12,17 @@ import secrets
 import time
 
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from xiaoan.core.audit.services import client_ip
 from xiaoan.core.errors import InvalidInput
+from xiaoan.core.middleware import public_endpoint
+from xiaoan.core.ratelimit import hit
 from xiaoan.core.rules.services import get_rule
 
 from .. import services
@@ -53,27 +55,23 @@ def read_nonce(value: str, token: str) -> str | None:
 
 
 def _over_limit(request: HttpRequest, token: str) -> bool:
-    """Hourly counters per client address and per school; both are counted, either may refuse."""
+    """Hourly counters per client address and per school (xiaoan.core.ratelimit); both are counted, either may
+    refuse."""
     hour = int(time.time() // 3600)
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request) or "unknown"  # behind trusted proxies: the client, not the proxy
     limits = (
         (f"hz:ip:{address}:{hour}", int(get_rule("hazards.public_reports_per_ip_hour"))),
         (f"hz:pt:{token}:{hour}", int(get_rule("hazards.public_reports_per_school_hour"))),
     )
     over = False
     for key, limit in limits:
-        cache.add(key, 0, 3700)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 3700)
-            count = 1
-        over = over or count > limit
+        over = hit(key, window_seconds=3600) > limit or over
     return over
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, context, status=status)
+    """Rendered without the request context: a public page needs no user, session, messages or CSRF token."""
+    return HttpResponse(render_to_string(template, context), status=status)
 
 
 def _again(request: HttpRequest, token: str, error: str = "") -> HttpResponse:
@@ -85,6 +83,7 @@ def _again(request: HttpRequest, token: str, error: str = "") -> HttpResponse:
     return _page(request, "hazards/public/report.html", {"form": form, "token": token, "error": error}, 400)
 
 
+@public_endpoint
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -117,6 +116,7 @@ def public_report(request: HttpRequest, token: str) -> HttpResponse:
     return _page(request, "hazards/public/done.html", {"code": hazard.tracking_code})
 
 
+@public_endpoint
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
