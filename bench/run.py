@@ -143,6 +143,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     optional("letter_publication", "letter publication", "families", families_imports,
              lambda: b.letter_publication(conninfo()))  # fmt: skip
 
+    def roster_imports() -> None:
+        from xiaoan.students import bulk  # noqa: F401
+
+    from .roster_import import ROWS, roster_import
+
+    optional("roster_import", "roster import vs COPY", "students", roster_imports,
+             lambda: roster_import(env, ROWS[args.scale]))  # fmt: skip
+
     from django.db import connections
 
     connections.close_all()

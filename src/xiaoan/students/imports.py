@@ -3,7 +3,8 @@
 Files vary: headers in any order and wording, title lines, a two-row header ("监护人1" over 姓名/关系/电话),
 grade and class cells merged down a block of rows, one or two guardians per row, total lines at the end.
 A row updates the pupil it names — matched by ID number, else student number, else class + name + date
-of birth — or enrols a new one; classes of the current school year are created as needed.
+of birth — or enrols a new one; classes of the current school year are created as needed. Valid rows wait in a
+spool (a temporary file) and are written set-based by ``bulk.RosterWriter``, so a city's file fits in memory.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from xiaoan.core.tabular.columns import Column, choice, text
 from xiaoan.core.tabular.spec import ImportResult, ImportSpec, ParsedRow, RowError, register_spec
+from xiaoan.core.tabular.spool import RowSpool
 
-from .grades import class_name, parse_grade, school_year_of
-from .identity import IdentityError, birth_date_of, id_hash, normalise_id_number, normalise_mobile
-from .models import Gender, MoveKind, Pupil, PupilMove, PupilStatus, Relation, SchoolClass
-from .services import GuardianInput, set_guardians
+from .bulk import RosterWriter
+from .grades import class_name, parse_grade
+from .identity import IdentityError, birth_date_of, normalise_id_number, normalise_mobile
+from .models import Gender, Relation, SchoolClass
 
 TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 FILL_DOWN = ("grade", "class_name")
@@ -226,118 +228,41 @@ class RosterImport(ImportSpec):
         return ("class", self.class_of(row), row["name"], row.get("date_of_birth"))
 
     def validate_all(self, rows: Sequence[ParsedRow]) -> Iterable[RowError]:
-        seen: dict[tuple, int] = {}
+        """A pupil named twice. Keys are held as 64-bit hashes (memory flat enough for a city's file); rows whose
+        hashes meet are compared exactly in a second pass, so a hash collision never reports a false duplicate."""
+        first: dict[int, int] = {}
+        suspects: dict[int, int] = {}  # row number -> row number of the first row with the same hash
         for row in rows:
-            key = self.key_of(row)
-            if key in seen:
-                yield RowError(
-                    row.number,
-                    self.header_of("name"),
-                    _("与第 %(first)d 行是同一名学生。 The same pupil as row %(first)d.") % {"first": seen[key]},
-                )
+            digest = hash(self.key_of(row))
+            if digest in first:
+                suspects[row.number] = first[digest]
             else:
-                seen[key] = row.number
+                first[digest] = row.number
+        del first
+        if not suspects:
+            return
+        wanted = set(suspects) | set(suspects.values())
+        keys = {row.number: self.key_of(row) for row in rows if row.number in wanted}
+        for number, earlier in sorted(suspects.items()):
+            if keys[number] == keys[earlier]:
+                yield RowError(
+                    number,
+                    self.header_of("name"),
+                    _("与第 %(first)d 行是同一名学生。 The same pupil as row %(first)d.") % {"first": earlier},
+                )
 
     # --- writing ----------------------------------------------------------------------------------
-    def apply(self, rows: Sequence[ParsedRow], *, actor: Any, unit: Any) -> ImportResult:
-        today = timezone.localdate()
-        year = school_year_of(today)
-        result = ImportResult()
-        reason = "the roster import writes into the uploader's school (checked by the framework)"
-        classes = {c.name: c for c in SchoolClass.objects.system(reason).filter(unit=unit, school_year=year)}
-        by_key: dict[tuple, Pupil] = {}
-        for pupil in Pupil.objects.system(reason).filter(unit=unit).select_related("school_class"):
-            if pupil.id_number_hash:
-                by_key[("id", pupil.id_number_hash)] = pupil
-            if pupil.student_number:
-                by_key[("number", pupil.student_number)] = pupil
-            if pupil.school_class is not None:
-                by_key[("class", pupil.school_class.name, pupil.name, pupil.date_of_birth)] = pupil
-        moves: list[PupilMove] = []
-        for row in rows:
-            grade_and_name = self.class_of(row)
-            assert grade_and_name is not None  # refused in validate_row
-            grade, name = grade_and_name
-            school_class = classes.get(name)
-            if school_class is None:
-                number = _NUMBER_IN_NAME.search(name)
-                school_class = SchoolClass(
-                    unit=unit, school_year=year, grade=grade, name=name, number=int(number.group(1)) if number else None
-                )
-                school_class.full_clean()
-                school_class.save()
-                classes[name] = school_class
-            digest = id_hash(row.get("id_number") or "")
-            pupil = (
-                (digest and by_key.get(("id", digest)))
-                or (row.get("student_number") and by_key.get(("number", row["student_number"])))
-                or by_key.get(("class", name, row["name"], row.get("date_of_birth")))
-            )
-            fields = {
-                "name": row["name"],
-                "gender": row["gender"],
-                "date_of_birth": row.get("date_of_birth")
-                or (birth_date_of(row["id_number"]) if row.get("id_number") else None),
-            }
-            for optional in ("student_number", "id_number"):
-                if row.get(optional):  # an empty cell keeps what the roll already has
-                    fields[optional] = row[optional]
-            created = pupil is None
-            if pupil is None:
-                pupil = Pupil(unit=unit, enrolled_on=today, status=PupilStatus.ENROLLED)
-            changed = created or any(getattr(pupil, k) != v for k, v in fields.items())
-            changed = changed or pupil.school_class_id != school_class.pk or pupil.status != PupilStatus.ENROLLED
-            for key, value in fields.items():
-                setattr(pupil, key, value)
-            pupil.id_number_hash = id_hash(pupil.id_number)
-            from_class = pupil.school_class
-            pupil.school_class = school_class
-            pupil.status = PupilStatus.ENROLLED
-            pupil.full_clean()
-            pupil.save()
-            guardians = [
-                GuardianInput(
-                    row[f"guardian{n}_name"], row.get(f"guardian{n}_relation"), row.get(f"guardian{n}_mobile")
-                )
-                for n in (1, 2)
-                if row.get(f"guardian{n}_name")
-            ]
-            if guardians and self._guardians_differ(pupil, guardians, created):
-                set_guardians(pupil=pupil, guardians=guardians)
-                changed = True
-            if created:
-                result.created += 1
-                moves.append(
-                    PupilMove(
-                        pupil=pupil, to_unit=unit, to_class=school_class, kind=MoveKind.ENROLMENT, on=today, by=actor
-                    )
-                )
-            elif changed:
-                result.updated += 1
-                if from_class is not None and from_class.pk != school_class.pk:
-                    moves.append(
-                        PupilMove(
-                            pupil=pupil,
-                            from_unit=unit,
-                            to_unit=unit,
-                            from_class=from_class,
-                            to_class=school_class,
-                            kind=MoveKind.CLASS_CHANGE,
-                            on=today,
-                            by=actor,
-                        )
-                    )
-            else:
-                result.unchanged += 1
-        PupilMove.objects.bulk_create(moves, batch_size=1000)
-        return result
+    def row_store(self) -> RowSpool:
+        return RowSpool()
 
-    @staticmethod
-    def _guardians_differ(pupil: Pupil, guardians: Sequence[GuardianInput], created: bool) -> bool:
-        if created:
-            return True
-        current = [
-            GuardianInput(tie.guardian.name, tie.relation, tie.guardian.mobile)
-            for tie in pupil.guardianships.select_related("guardian").order_by("order")
-        ]
-        return current != list(guardians)
+    def new_class(self, *, unit: Any, year: int, grade: int, name: str) -> SchoolClass:
+        """A class the file names that the school does not have yet this school year (unsaved)."""
+        number = _NUMBER_IN_NAME.search(name)
+        school_class = SchoolClass(
+            unit=unit, school_year=year, grade=grade, name=name, number=int(number.group(1)) if number else None
+        )
+        school_class.full_clean(validate_unique=False, validate_constraints=False)  # the writer adds new names only
+        return school_class
+
+    def apply(self, rows: Sequence[ParsedRow], *, actor: Any, unit: Any) -> ImportResult:
+        return RosterWriter(spec=self, unit=unit, actor=actor, today=timezone.localdate()).write(rows)

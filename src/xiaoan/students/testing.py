@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from xiaoan.orgs.models import Unit
@@ -65,3 +66,18 @@ def make_pupil(
         pupil=pupil, guardian=guardian, relation=Relation.FATHER, is_primary=True, order=1
     )
     return pupil
+
+
+def roster_csv_lines(count: int, *, first: int = 0, classes: int = 40) -> Iterator[str]:
+    """A class roster as a school exports it (UTF-8 CSV lines, header first): ``count`` pupils with valid ID
+    numbers, two guardians for every other pupil, siblings (every tenth pupil) sharing a mobile number."""
+    yield "班级,姓名,性别,学号,身份证号,监护人1姓名,监护人1关系,监护人1手机号,监护人2姓名,监护人2关系,监护人2手机号\n"
+    for serial in range(first, first + count):
+        birth = datetime.date(2014, 1, 1) + datetime.timedelta(days=serial // 1000 % 3000)
+        id_number = valid_id_number(birth, serial % 1000 or 1000)
+        family = serial - serial % 10 if serial % 10 == 1 else serial
+        grade, number = 1 + serial % 6, 1 + serial // 6 % classes
+        line = f"{class_name(grade, number)},学生{serial},{'男' if serial % 2 else '女'},S{serial:08d},{id_number}"
+        line += f",家长{family},母亲,139{family:08d}"
+        line += f",父亲{family},父亲,137{family:08d}\n" if serial % 2 else ",,,\n"
+        yield line

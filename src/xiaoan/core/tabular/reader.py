@@ -7,6 +7,7 @@ most declared headers.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -82,29 +83,55 @@ def _workbook_cell(value: Any) -> str:
 
 
 def _csv_rows(fileobj: IO[bytes]) -> Iterator[Row]:
-    raw = fileobj.read()
-    if b"\x00" in raw[:4096]:
+    """Streamed: the file is decoded and split as it is read, so memory does not grow with its size."""
+    if b"\x00" in fileobj.read(4096):
         raise TabularReadError(
             _(
                 "无法识别该文件：请上传 xlsx、xls、ods 或 csv 表格。"
                 " Unrecognised file: upload an xlsx, xls, ods or csv table."
             )
         )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    encoding = _csv_encoding(fileobj)
+    if encoding is None:
         raise TabularReadError(
             _("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GB18030（GBK）编码。 Save the CSV as UTF-8 or GB18030.")
         )
-    del raw
-    first_line = content.split("\n", 1)[0]
+    fileobj.seek(0)
+    text = io.TextIOWrapper(io.BufferedReader(_Unclosable(fileobj)), encoding=encoding, newline="")
+    first_line = text.readline()
     delimiter = max(",\t;", key=first_line.count)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
     return ((index, [normalise_cell(cell) for cell in row]) for index, row in enumerate(reader, start=1))
+
+
+def _csv_encoding(fileobj: IO[bytes], chunk: int = 1 << 20) -> str | None:
+    """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, else GB18030 if it decodes as that."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        fileobj.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while block := fileobj.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+class _Unclosable(io.RawIOBase):
+    """A view of the upload for ``TextIOWrapper`` that leaves the upload open when the wrapper is collected."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def is_blank(cells: Sequence[str]) -> bool:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
 from .columns import Column
+
+if TYPE_CHECKING:
+    from .spool import RowSpool
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class ImportSpec:
 
     def header_of(self, key: str | None) -> str:
         return self.column(key).header if key else ""
+
+    def row_store(self) -> list[ParsedRow] | RowSpool:
+        """Where valid rows wait for the commit: a list, or a ``RowSpool`` for imports of millions of rows."""
+        return []
 
     def prepare_row(self, raw: dict[str, str]) -> dict[str, str] | None:
         """The cells of one data row before parsing; return None to skip a row that holds no record (a total

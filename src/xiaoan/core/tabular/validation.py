@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from .reader import locate_table, read_rows, values_of
 from .spec import ImportSpec, ParsedRow, RowError
 
+if TYPE_CHECKING:
+    from .spool import RowSpool
+
 PROGRESS_EVERY = 500
 
 
 @dataclass
 class Outcome:
-    rows: list[ParsedRow] = field(default_factory=list)
+    rows: list[ParsedRow] | RowSpool = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     seen: int = 0  # data rows read (blank rows not counted)
     header_row: int = 1
@@ -36,7 +39,7 @@ def reason_of(exc: Exception) -> str:
 def validate_file(spec: ImportSpec, fileobj: IO[bytes], *, progress: Callable[[int], None] | None = None) -> Outcome:
     """Parse and check every row. Raises ``TabularReadError`` when the file cannot be read as a table."""
     table = locate_table(read_rows(fileobj), spec.columns)
-    outcome = Outcome(header_row=table.header_row)
+    outcome = Outcome(header_row=table.header_row, rows=spec.row_store())
     for column in table.missing:
         outcome.errors.append(
             RowError(table.header_row, column.header, _("缺少必填列。 This required column is missing."))
@@ -48,15 +51,16 @@ def validate_file(spec: ImportSpec, fileobj: IO[bytes], *, progress: Callable[[i
         if raw is None:
             continue
         outcome.seen += 1
-        row_errors = _parse_row(spec, number, raw, outcome)
-        if not row_errors:
+        parsed = _parse_row(spec, number, raw, outcome)
+        if parsed is not None:
             try:
-                problems = list(spec.validate_row(outcome.rows[-1]))
+                problems = list(spec.validate_row(parsed))
             except (ValueError, ValidationError) as exc:
                 problems = [(None, reason_of(exc))]
             if problems:
-                outcome.rows.pop()
                 outcome.errors.extend(RowError(number, spec.header_of(key), reason) for key, reason in problems)
+            else:
+                outcome.rows.append(parsed)
         if progress is not None and outcome.seen % PROGRESS_EVERY == 0:
             progress(outcome.seen)
     outcome.errors.extend(spec.validate_all(outcome.rows))
@@ -70,7 +74,7 @@ def validate_file(spec: ImportSpec, fileobj: IO[bytes], *, progress: Callable[[i
     return outcome
 
 
-def _parse_row(spec: ImportSpec, number: int, raw: dict[str, str], outcome: Outcome) -> bool:
+def _parse_row(spec: ImportSpec, number: int, raw: dict[str, str], outcome: Outcome) -> ParsedRow | None:
     values = {}
     failed = False
     for column in spec.columns:
@@ -88,6 +92,4 @@ def _parse_row(spec: ImportSpec, number: int, raw: dict[str, str], outcome: Outc
         except (ValueError, ValidationError) as exc:
             outcome.errors.append(RowError(number, column.header, reason_of(exc)))
             failed = True
-    if not failed:
-        outcome.rows.append(ParsedRow(number, values))
-    return failed
+    return None if failed else ParsedRow(number, values)
