@@ -19,7 +19,7 @@ import hmac
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,6 +42,13 @@ class KeyRing:
     current_id: str
     keys: dict[str, bytes]
     hash_key: bytes
+    # one cipher object per key, built once: bulk imports encrypt millions of values
+    ciphers: dict[str, AESGCM] = field(default_factory=dict, compare=False)
+
+    def cipher(self, key_id: str) -> AESGCM:
+        if key_id not in self.ciphers:
+            self.ciphers[key_id] = AESGCM(self.keys[key_id])
+        return self.ciphers[key_id]
 
 
 def _setting(name: str) -> str:
@@ -108,7 +115,7 @@ def generate_key() -> str:
 def encrypt(plaintext: str) -> str:
     ring = keyring()
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(nonce, plaintext.encode(), None)
+    sealed = ring.cipher(ring.current_id).encrypt(nonce, plaintext.encode(), None)
     return f"{ring.current_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -118,12 +125,12 @@ def key_id_of(token: str) -> str:
 
 def decrypt(token: str) -> str:
     key_id, sep, encoded = token.partition(":")
-    key = keyring().keys.get(key_id) if sep else None
-    if key is None:
+    ring = keyring()
+    if not sep or key_id not in ring.keys:
         raise DecryptionError(f"no configured key {key_id!r} for an encrypted value")
     try:
         raw = base64.b64decode(encoded)
-        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
+        return ring.cipher(key_id).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
     except Exception as exc:  # InvalidTag, binascii.Error: a damaged value or the wrong key
         raise DecryptionError("an encrypted value cannot be decrypted") from exc
 

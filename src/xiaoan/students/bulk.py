@@ -9,23 +9,18 @@ Per-row auditlog entries are not written here: the import job (who, when, which 
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import hmac
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoan.core.crypto import NONCE_BYTES, keyring
+from xiaoan.core.crypto import encrypt, keyed_hash
 from xiaoan.core.errors import Conflict
 from xiaoan.core.tabular.spec import ImportResult, ParsedRow
 
@@ -50,24 +45,13 @@ MOVE_INSERT = ("pupil_id", "from_unit_id", "to_unit_id", "from_class_id", "to_cl
 
 
 class Sealer:
-    """Encryption and keyed hashes with the key ring read once: the same values as ``core.crypto.encrypt`` and
-    ``keyed_hash`` (the cipher object is built once, not per value)."""
-
-    def __init__(self) -> None:
-        ring = keyring()
-        self._key_id = ring.current_id
-        self._cipher = AESGCM(ring.keys[ring.current_id])
-        self._hash_key = ring.hash_key
+    """Encryption and keyed hashes for the bulk writer, exactly as ``core.crypto`` does them for the fields."""
 
     def seal(self, plaintext: str) -> str:
-        if not plaintext:
-            return ""
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._cipher.encrypt(nonce, plaintext.encode(), None)
-        return f"{self._key_id}:{base64.b64encode(nonce + sealed).decode()}"
+        return encrypt(plaintext) if plaintext else ""
 
     def digest(self, prefix: str, value: str) -> str | None:
-        return hmac.digest(self._hash_key, (prefix + value).encode(), hashlib.sha256).hex() if value else None
+        return keyed_hash(prefix + value) if value else None
 
 
 # --- table writes, PostgreSQL and SQLite ---------------------------------------------------------------
