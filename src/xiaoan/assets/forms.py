@@ -88,7 +88,7 @@ class AssetBulkForm(forms.Form):
     name = forms.CharField(label=_("名称/型号"), max_length=100, required=False)
     rows = forms.CharField(
         label=_("位置与数量"),
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "教学楼一层走廊 4\n教学楼二层走廊 4"}),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("教学楼一层走廊 4\n教学楼二层走廊 4")}),
         help_text=_("每行一个位置，后接数量，例如“教学楼一层走廊 4”。"),
     )
     installed_on = forms.DateField(label=_("安装/生产日期"), widget=DATE, required=False)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.rules.registry import declare_rule
 
 FIRE_SOURCE = "GB 25201《建筑消防设施的维护管理》"
-COMMON_SOURCE = "学校安全设施日常检查常见做法"
+COMMON_SOURCE = _("学校安全设施日常检查常见做法")
 
 # kind: (default days, label, source, confirmed)
 CHECK_CYCLES = {

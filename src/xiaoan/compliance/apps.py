@@ -17,8 +17,8 @@ class ComplianceConfig(AppConfig):
         collect_obligations()
         register_event(
             "compliance.due_soon",
-            "即将到期：{{ obligation }}（{{ period }}）",
-            "“{{ obligation }}”本期（{{ period }}）将于 {{ end }} 截止，贵校尚未完成。请在截止前完成并记录。",
+            _("即将到期：{{ obligation }}（{{ period }}）"),
+            _("“{{ obligation }}”本期（{{ period }}）将于 {{ end }} 截止，贵校尚未完成。请在截止前完成并记录。"),
         )
         register_nav(
             NavItem(

@@ -28,8 +28,10 @@ class DrillsConfig(AppConfig):
         register_demo_seeder(DemoSeeder("drills", seed, order=60))
         register_event(
             "drills.plan_review_due",
-            "应急预案待复核：{{ plan }}",
-            "{{ school }}的“{{ plan }}”现行版本修订于 {{ revised_on }}，已超过复核周期。"
-            "请组织复核修订，并在平台登记新版本。",
+            _("应急预案待复核：{{ plan }}"),
+            _(
+                "{{ school }}的“{{ plan }}”现行版本修订于 {{ revised_on }}，已超过复核周期。"
+                "请组织复核修订，并在平台登记新版本。"
+            ),
             channels=("inbox",),
         )

@@ -33,9 +33,11 @@ class EducationConfig(AppConfig):
             register_widget(widget)
         register_event(
             "education.theme_day_upcoming",
-            "{{ name }}即将到来（{{ start|date:'Y-m-d' }}）",
-            "{{ start|date:'Y-m-d' }} 是{{ name }}，还有 {{ days }} 天。请安排相应主题的安全教育活动，"
-            "并在活动后登记（附照片）。",
+            _("{{ name }}即将到来（{{ start|date:'Y-m-d' }}）"),
+            _(
+                "{{ start|date:'Y-m-d' }} 是{{ name }}，还有 {{ days }} 天。请安排相应主题的安全教育活动，"
+                "并在活动后登记（附照片）。"
+            ),
             channels=("inbox",),
         )
         register_demo_seeder(DemoSeeder("education", _seed, order=60))

@@ -8,7 +8,7 @@ from xiaoan.core.rules.registry import declare_rule
 from .themedays import KINDS, LAST_FULL_WEEK, LAST_MONDAY
 
 THEME_DAY_KEYS = [kind.key for kind in KINDS]
-SOURCE_CALENDAR = "《中小学公共安全教育指导纲要》及国务院、教育部关于各主题日的通知"
+SOURCE_CALENDAR = _("《中小学公共安全教育指导纲要》及国务院、教育部关于各主题日的通知")
 
 declare_rule(
     "education.theme_days",
@@ -16,7 +16,7 @@ declare_rule(
     label=_("在用的安全教育主题日"),
     source=SOURCE_CALENDAR,
     kind="list",
-    help=format_lazy("{}{}", _("主题日代码，逗号分隔："), "、".join(THEME_DAY_KEYS)),
+    help=format_lazy(_("主题日代码，逗号分隔：{codes}"), codes=", ".join(THEME_DAY_KEYS)),
 )
 declare_rule(
     "education.safety_day_method",

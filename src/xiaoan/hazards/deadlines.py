@@ -11,9 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiaoan.core.notifications.services import notify
 from xiaoan.core.rules.services import get_rule
@@ -36,8 +39,12 @@ def reminder_windows(days: list[int]) -> list[tuple[int, int, int]]:
 
 
 def _numbers(numbers: list[str]) -> str:
-    shown = "、".join(n for n in numbers[:NUMBERS_SHOWN] if n)
-    return shown + ("等" if len(numbers) > NUMBERS_SHOWN else "")
+    """The first hazard numbers as a list in the delivered language (the one ``notify`` renders in)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        shown = pgettext("list separator", "、").join(n for n in numbers[:NUMBERS_SHOWN] if n)
+        if len(numbers) > NUMBERS_SHOWN:
+            return _("%(items)s等") % {"items": shown}
+        return shown
 
 
 def send_reminders(today: dt.date) -> int:

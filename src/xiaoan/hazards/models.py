@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoan.core.crypto import EncryptedCharField
 from xiaoan.core.scoping import ScopedModel
@@ -185,7 +186,7 @@ class ReportPoint(models.Model):
     unit = models.OneToOneField("orgs.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
     unit_path = models.CharField(max_length=255, editable=False)
     token = models.CharField(_("二维码令牌"), max_length=43, unique=True, editable=False)
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("field: is active", "启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.notifications.services import notify
 from xiaoan.orgs.models import Membership, User
@@ -17,41 +18,46 @@ HANDLER_ROLES = (Role.LEADER, Role.SAFETY_OFFICER)
 
 EVENTS = {
     "hazards.reported": (
-        "新隐患待定级：{{ hazard.number }}",
-        "{{ hazard.unit.name }}报告了一项隐患（{{ hazard.get_category_display }}，{{ hazard.place }}），请评估定级。",
+        _("新隐患待定级：{{ hazard.number }}"),
+        _(
+            "{{ hazard.unit.name }}报告了一项隐患（{{ hazard.get_category_display }}，"
+            "{{ hazard.place }}），请评估定级。"
+        ),
     ),
     "hazards.assigned": (
-        "隐患整改任务：{{ hazard.number }}",
-        "您被指定为隐患“{{ hazard.place }}”的整改责任人，整改期限 {{ hazard.deadline|date:'Y-m-d' }}。",
+        _("隐患整改任务：{{ hazard.number }}"),
+        _("您被指定为隐患“{{ hazard.place }}”的整改责任人，整改期限 {{ hazard.deadline|date:'Y-m-d' }}。"),
     ),
     "hazards.acceptance_requested": (
-        "隐患待验收：{{ hazard.number }}",
-        "{{ hazard.unit.name }}已完成隐患“{{ hazard.place }}”的整改并申请验收。",
+        _("隐患待验收：{{ hazard.number }}"),
+        _("{{ hazard.unit.name }}已完成隐患“{{ hazard.place }}”的整改并申请验收。"),
     ),
     "hazards.returned": (
-        "隐患整改被退回：{{ hazard.number }}",
-        "隐患“{{ hazard.place }}”的整改未通过验收，已退回整改：{{ comment }}",
+        _("隐患整改被退回：{{ hazard.number }}"),
+        _("隐患“{{ hazard.place }}”的整改未通过验收，已退回整改：{{ comment }}"),
     ),
     "hazards.rejected": (
-        "隐患报告已处理：{{ hazard.number }}",
-        "您报告的“{{ hazard.place }}”经核实不构成隐患：{{ comment }}",
+        _("隐患报告已处理：{{ hazard.number }}"),
+        _("您报告的“{{ hazard.place }}”经核实不构成隐患：{{ comment }}"),
     ),
     "hazards.deadline_near": (
-        "隐患整改即将到期（{{ count }} 项）",
-        "您负责的 {{ count }} 项隐患整改将在 {{ days }} 天内到期：{{ numbers }}。",
+        _("隐患整改即将到期（{{ count }} 项）"),
+        _("您负责的 {{ count }} 项隐患整改将在 {{ days }} 天内到期：{{ numbers }}。"),
     ),
     "hazards.overdue": (
-        "隐患整改逾期（{{ count }} 项）",
-        "{{ unit.name }}辖区有 {{ count }} 项隐患超过整改期限仍未完成：{{ numbers }}。请督促整改，必要时挂牌督办。",
+        _("隐患整改逾期（{{ count }} 项）"),
+        _("{{ unit.name }}辖区有 {{ count }} 项隐患超过整改期限仍未完成：{{ numbers }}。请督促整改，必要时挂牌督办。"),
     ),
     "hazards.supervised": (
-        "隐患挂牌督办：{{ hazard.number }}",
-        "{{ supervision.supervising_unit.name }}对隐患“{{ hazard.place }}”挂牌督办，督办期限"
-        " {{ supervision.deadline|date:'Y-m-d' }}。报告要求：{{ supervision.required_reports }}",
+        _("隐患挂牌督办：{{ hazard.number }}"),
+        _(
+            "{{ supervision.supervising_unit.name }}对隐患“{{ hazard.place }}”挂牌督办，督办期限"
+            " {{ supervision.deadline|date:'Y-m-d' }}。报告要求：{{ supervision.required_reports }}"
+        ),
     ),
     "hazards.progress": (
-        "督办进展报告：{{ hazard.number }}",
-        "{{ hazard.unit.name }}报送了督办隐患“{{ hazard.place }}”的整改进展。",
+        _("督办进展报告：{{ hazard.number }}"),
+        _("{{ hazard.unit.name }}报送了督办隐患“{{ hazard.place }}”的整改进展。"),
     ),
 }
 

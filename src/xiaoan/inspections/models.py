@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoan.core.scoping import ScopedModel, ScopedQuerySet, get_policy
 from xiaoan.orgs.models import PATH_SEGMENT_WIDTH
@@ -121,7 +122,7 @@ class ChecklistTemplate(ScopedModel):
     )
     stages = models.JSONField(_("适用学段"), default=list, blank=True, help_text=_("空：所有学段"))
     version = models.PositiveIntegerField(_("当前版本"), default=1)
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("field: is active", "启用"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -233,7 +234,7 @@ class InspectionPlan(ScopedModel):
         related_name="+",
     )
     starts_on = models.DateField(_("开始日期"))
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("field: is active", "启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

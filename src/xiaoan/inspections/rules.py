@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.rules.registry import declare_rule
 
-FIRE_CHECK_SOURCE = "《中小学幼儿园安全管理办法》（2006）及本市学校消防安全管理要求（默认每月1次）"
+FIRE_CHECK_SOURCE = _("《中小学幼儿园安全管理办法》（2006）及本市学校消防安全管理要求（默认每月1次）")
 
 declare_rule(
     "inspections.fire_checks_per_month",

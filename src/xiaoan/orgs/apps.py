@@ -28,6 +28,7 @@ class OrgsConfig(AppConfig):
     def _register_shell(self) -> None:
         """Navigation entries, home-page widgets, and units as owners of attachments."""
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from xiaoan.core.attachments import register_owner
         from xiaoan.core.registry import NavItem, register_nav, register_widget
@@ -36,7 +37,14 @@ class OrgsConfig(AppConfig):
         from .widgets import WIDGETS
 
         register_nav(
-            NavItem("orgs.units", _("单位"), "orgs:unit_list", icon="building", permission="orgs.unit.view", order=10)
+            NavItem(
+                "orgs.units",
+                pgettext_lazy("page title", "单位"),
+                "orgs:unit_list",
+                icon="building",
+                permission="orgs.unit.view",
+                order=10,
+            )
         )
         register_nav(
             NavItem("orgs.people", _("人员"), "orgs:people_list", icon="users", permission="orgs.user.view", order=11)

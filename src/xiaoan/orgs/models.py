@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoan.core.scoping import ScopedModel, ScopedQuerySet
 
@@ -76,7 +77,7 @@ class Unit(ScopedModel):
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("field: is active", "启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

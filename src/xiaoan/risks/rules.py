@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.rules.registry import declare_rule
 
-LEC_SOURCE = "LEC 作业条件危险性评价法（格雷厄姆-金尼法）"
-GRADING_SOURCE = "风险分级管控常见做法：D 值分档对应红、橙、黄、蓝四色"
-REVIEW_SOURCE = "学校风险分级管控常见做法：风险点每学期至少复核一次"
+LEC_SOURCE = _("LEC 作业条件危险性评价法（格雷厄姆-金尼法）")
+GRADING_SOURCE = _("风险分级管控常见做法：D 值分档对应红、橙、黄、蓝四色")
+REVIEW_SOURCE = _("学校风险分级管控常见做法：风险点每学期至少复核一次")
 
 declare_rule(
     "risks.lec_l_values",

@@ -22,7 +22,7 @@ class RuleSpec:
     key: str
     default: Any
     label: Any
-    source: str = ""
+    source: Any = ""  # an official title stays as written; a descriptive text is gettext_lazy
     kind: str = "int"
     unit: Any = ""  # e.g. "天", "次/月"
     minimum: Any = None

@@ -13,15 +13,19 @@ class TabularConfig(AppConfig):
 
         register_event(
             "tabular.import_succeeded",
-            "导入完成：{{ job.original_name }}",
-            "您上传的“{{ job.original_name }}”已导入：新增 {{ job.created_count }} 行，"
-            "更新 {{ job.updated_count }} 行，未变 {{ job.unchanged_count }} 行。",
+            _("导入完成：{{ job.original_name }}"),
+            _(
+                "您上传的“{{ job.original_name }}”已导入：新增 {{ job.created_count }} 行，"
+                "更新 {{ job.updated_count }} 行，未变 {{ job.unchanged_count }} 行。"
+            ),
         )
         register_event(
             "tabular.import_failed",
-            "导入未通过：{{ job.original_name }}",
-            "您上传的“{{ job.original_name }}”未导入，没有写入任何数据。{{ job.message }}"
-            "请打开导入记录下载错误说明，修改后重新上传。",
+            _("导入未通过：{{ job.original_name }}"),
+            _(
+                "您上传的“{{ job.original_name }}”未导入，没有写入任何数据。{{ job.message }}"
+                "请打开导入记录下载错误说明，修改后重新上传。"
+            ),
         )
 
         register_nav(

@@ -115,8 +115,9 @@ def school_ledger(request: HttpRequest, pk: int) -> FileResponse:
     title = _("%(school)s《%(title)s》回执 — %(mark)s") % {
         "school": school.name, "title": letter.title, "mark": _watermark(request),
     }  # fmt: skip
+    word = _("回执")
     return xlsx_response(documents.ledger_rows(receipts), headers=[str(h) for h in documents.STATE_HEADERS],
-                         filename=f"{letter.title}-{school.name}-回执.xlsx", sheet_title=_("回执"),
+                         filename=f"{letter.title}-{school.name}-{word}.xlsx", sheet_title=word,
                          title_line=title)  # fmt: skip
 
 
@@ -128,4 +129,5 @@ def school_archive(request: HttpRequest, pk: int) -> HttpResponse:
     letter, school, receipts = _school_receipts(request, pk)
     author = request.user.display_name  # type: ignore[union-attr]
     pdf = documents.archive_pdf(letter, school, receipts, author=author, watermark=_watermark(request))
-    return pdf_response(pdf, f"{letter.title}-{school.name}-回执存档.pdf")
+    word = _("回执存档")
+    return pdf_response(pdf, f"{letter.title}-{school.name}-{word}.pdf")

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from xiaoan.core.errors import TransitionNotAllowed
@@ -26,6 +28,11 @@ PDF_ROW_LIMIT = 5000
 
 def _stamped(name: str, extension: str) -> str:
     return f"{name}-{timezone.localtime():%Y%m%d}.{extension}"
+
+
+def _signed_on(day: Any) -> str:
+    """The date under an issuing unit's name, as written in an official notice of the active language."""
+    return date_format(day, pgettext("date under the signature of a notice (Django date format)", "Y年m月d日"))
 
 
 def _unit_name(request: HttpRequest) -> str:
@@ -146,7 +153,7 @@ def rectification_notice(request: HttpRequest, pk: int) -> HttpResponse:
         Spacer(1, 8 * mm),
         Paragraph(_("请按期完成整改，整改完成后上传整改后照片申请验收。"), styles["body"]),
         Spacer(1, 10 * mm),
-        Paragraph(f"{hazard.unit.name}　{timezone.localdate():%Y年%m月%d日}", styles["body"]),
+        Paragraph(f"{hazard.unit.name}　{_signed_on(timezone.localdate())}", styles["body"]),
         Spacer(1, 4 * mm),
         qr_image(request.build_absolute_uri(hazard.get_absolute_url()), 22),
     ]
@@ -191,7 +198,7 @@ def supervision_notice(request: HttpRequest, pk: int) -> HttpResponse:
         _field_rows(pairs),
         Spacer(1, 10 * mm),
         Paragraph(
-            f"{supervision.supervising_unit.name}　{timezone.localtime(supervision.created_at):%Y年%m月%d日}",
+            f"{supervision.supervising_unit.name}　{_signed_on(timezone.localtime(supervision.created_at))}",
             styles["body"],
         ),
     ]
