@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from xiaoan.orgs.roles import Role, Stage, UnitKind
 from xiaoan.orgs.selectors import mask_phone
@@ -44,6 +46,29 @@ class UnitFilters(Schema):
     buses: bool | None = None
 
 
+def rounded(places: int) -> BeforeValidator:
+    """Numbers are kept to ``places`` decimals whatever precision a client sends (coordinates: about 0.1 m)."""
+
+    def to_decimal(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            return value
+        try:
+            return Decimal(str(round(float(value), places)))
+        except (ValueError, OverflowError):
+            return value  # left to the type check, which words the error
+
+    return BeforeValidator(to_decimal)
+
+
+def number(**bounds: float) -> WithJsonSchema:
+    """Described as a number (a Decimal alone is described as "number or any string")."""
+    return WithJsonSchema({"type": "number", **bounds})
+
+
+Latitude = Annotated[Decimal, rounded(6), Field(ge=-90, le=90), number(minimum=-90, maximum=90)]
+Longitude = Annotated[Decimal, rounded(6), Field(ge=-180, le=180), number(minimum=-180, maximum=180)]
+
+
 class UnitFields(Schema):
     short_name: str = ""
     stage: Stage | None = None
@@ -53,8 +78,8 @@ class UnitFields(Schema):
     staff_count: int = Field(0, ge=0)
     runs_buses: bool = False
     address: str = ""
-    latitude: Decimal | None = Field(None, ge=-90, le=90)
-    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     phone: str = ""
 
 
@@ -80,8 +105,8 @@ class UnitPatch(Schema):
     staff_count: int | None = Field(None, ge=0)
     runs_buses: bool | None = None
     address: str | None = None
-    latitude: Decimal | None = Field(None, ge=-90, le=90)
-    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     phone: str | None = None
     is_active: bool | None = None
 

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from xiaoan.api.pagination import PageNumberPagination
 from xiaoan.core.scoping import get_for_user
 from xiaoan.orgs import selectors, services
 from xiaoan.orgs.models import Unit

@@ -5,12 +5,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from xiaoan.api.auth import actor
+from xiaoan.api.pagination import PageNumberPagination
 from xiaoan.api.schemas import Message
 from xiaoan.core.errors import PermissionDenied
-from xiaoan.core.scoping import get_for_user
+from xiaoan.core.scoping import ensure_allowed, get_for_user
 from xiaoan.orgs.policy import active_membership
 
 from . import selectors, services
@@ -47,6 +48,7 @@ class DrillIn(Schema):
 @router.get("", response=list[DrillOut], summary="演练列表")
 @paginate(PageNumberPagination, page_size=50)
 def list_drills(request: HttpRequest, state: Drill.State | None = None, kind: DrillKind | None = None) -> Any:
+    ensure_allowed(actor(request), "drills.drill.view")  # as the page: a role without the permission gets 403
     filters = {key: value for key, value in {"state": state, "kind": kind}.items() if value}
     return selectors.drill_list(actor(request), filters)
 

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xiaoan.api.auth import actor
-from xiaoan.api.schemas import Message
+from xiaoan.api.pagination import MAX_PAGE
+from xiaoan.api.schemas import Message, number, rounded
 from xiaoan.core.errors import TransitionNotAllowed
 from xiaoan.core.scoping import get_for_user
 from xiaoan.orgs.models import Unit, User
 
 from . import selectors, services
-from .models import Hazard
+from .models import Category, Hazard
 from .workflow import HAZARD_WORKFLOW
 
 PREFIX = "/hazards"
@@ -60,6 +61,9 @@ class HazardPage(Schema):
     has_next: bool
 
 
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
 class HazardFilters(Schema):
     county: int | None = None
     school: int | None = None
@@ -70,25 +74,30 @@ class HazardFilters(Schema):
     supervised: bool | None = None
     reported_from: dt.date | None = None
     reported_to: dt.date | None = None
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class ReportIn(Schema):
     unit_id: int
-    category: str
-    place: str
-    description: str
+    category: Category
+    place: str = Field(..., min_length=1, max_length=100)
+    description: str = Field(..., min_length=1, max_length=2000)
+
+
+# kept to the fen, below 10^10 yuan
+Funds = Annotated[Decimal, rounded(2), Field(ge=0, lt=10**10), number(minimum=0, exclusiveMaximum=10**10)]
 
 
 class StepIn(Schema):
     comment: str = ""
     grade: str = ""
     category: str = ""
-    responsible_id: int | None = None
+    # a form cannot send null: these are omitted when not given (so they are not described as nullable)
+    responsible_id: int = None  # type: ignore[assignment]
     responsible_post: str = ""
     measures: str = ""
-    funds: Decimal | None = None
-    deadline: dt.date | None = None
+    funds: Funds = None  # type: ignore[assignment]
+    deadline: dt.date = None  # type: ignore[assignment]
     goal: str = ""
     organisation: str = ""
     materials: str = ""
@@ -105,6 +114,9 @@ def _filters(user: Any, query: HazardFilters) -> dict[str, Any]:
     for key in ("overdue", "supervised"):
         if key in wanted:
             wanted[key] = "1" if wanted[key] else "0"
+    for key in ("reported_from", "reported_to"):
+        if key in wanted:  # no hazard predates the platform; SQLite cannot compare dates before the year 1000
+            wanted[key] = max(wanted[key], EARLIEST_DAY)
     return wanted
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from xiaoan.api.auth import actor
+from xiaoan.api.pagination import PageNumberPagination
 from xiaoan.api.schemas import Message
 from xiaoan.core.scoping import ensure_allowed, get_for_user
 

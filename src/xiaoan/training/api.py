@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from xiaoan.api.auth import actor
+from xiaoan.api.pagination import PageNumberPagination
 from xiaoan.api.schemas import Message
 from xiaoan.core.scoping import ensure_allowed, get_for_user
 
@@ -21,7 +22,7 @@ router = Router()
 
 class SessionFilters(Schema):
     category: str | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
     fire: bool | None = None
     q: str | None = None
 
