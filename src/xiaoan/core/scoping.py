@@ -193,7 +193,7 @@ def get_for_user(model_or_qs: Any, user: Any, pk: Any, action: str = "view", **l
     model = qs.model
     try:
         obj = qs.for_user(user, "view").get(pk=pk, **lookups)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):  # overflow: an id too large for SQLite
         raise Http404 from None
     if action != "view":
         ensure_allowed(user, permission_name(model, action), obj)

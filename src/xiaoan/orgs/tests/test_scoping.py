@@ -48,3 +48,8 @@ def test_an_inactive_membership_gives_no_scope(city):
     Membership.objects.system("test").filter(user=city.teacher).update(is_active=False)
     teacher = User.objects.get(pk=city.teacher.pk)
     assert not Unit.objects.for_user(teacher).exists()
+
+
+def test_an_id_too_large_for_the_database_is_404_not_500(city):
+    response = city.client_for("county_a_officer").get(f"/orgs/units/{2**70}/")
+    assert response.status_code == 404
