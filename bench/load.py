@@ -8,12 +8,13 @@ for it (the coordinated-omission correction wrk2 makes; wrk2 is not packaged in 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import subprocess
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,6 +266,17 @@ def run_open_loop(
     if not payloads:
         raise LoadError("open-loop client: no requests to send")
     started = time.monotonic()
-    result = asyncio.run(_open_loop(host, port, payloads, rate, seconds, connections, timeout, accept))
+    result = _run(_open_loop(host, port, payloads, rate, seconds, connections, timeout, accept))
     result.seconds = max(result.seconds, time.monotonic() - started - 0.05)
     return result
+
+
+def _run(coroutine: Coroutine[object, object, OpenLoopResult]) -> OpenLoopResult:
+    """``asyncio.run``, in a thread of its own when this thread already runs an event loop (as it does in a
+    test session after Playwright's synchronous API has started one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -84,8 +84,10 @@ class ReportIn(Schema):
     description: str = Field(..., min_length=1, max_length=2000)
 
 
-# kept to the fen, below 10^10 yuan
-Funds = Annotated[Decimal, rounded(2), Field(ge=0, lt=10**10), number(minimum=0, exclusiveMaximum=10**10)]
+# kept to the fen, at most 9,999,999,999.99 yuan: the schema states the largest value that still fits after
+# rounding (an exclusive 10^10 would admit 9999999999.996, which rounds up to 10^10 and is refused)
+MAX_FUNDS = Decimal("9999999999.99")
+Funds = Annotated[Decimal, rounded(2), Field(ge=0, le=MAX_FUNDS), number(minimum=0, maximum=float(MAX_FUNDS))]
 
 
 class StepIn(Schema):
