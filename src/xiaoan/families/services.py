@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Conflict, InvalidInput, OutOfScope
+from xiaoan.core.prepared import run_with_retry
 from xiaoan.core.scoping import ensure_allowed, ensure_in_scope
 from xiaoan.core.tasks import enqueue
 from xiaoan.orgs.policy import active_membership
@@ -185,9 +186,12 @@ def _confirm_postgresql(receipt_id: int, guardian_id: int, ticked: list[int], no
         "WHERE t.letter_id = c.letter_id AND t.school_class_id = c.school_class_id"
     )
     params: list[Any] = [ReceiptState.CONFIRMED, Channel.LINK, now, guardian_id, json.dumps(ticked), receipt_id]
-    with connection.cursor() as cursor:
+
+    def write(cursor: Any) -> bool:
         cursor.execute(sql, [*params, ReceiptState.PENDING])
         return cursor.rowcount == 1
+
+    return run_with_retry(write, connection)  # conditional: a repeat after a lost connection changes nothing
 
 
 def _confirm_portable(receipt_id: int, guardian_id: int, ticked: list[int], now: dt.datetime) -> bool:

@@ -4,6 +4,8 @@ from .views import activities, letters, public, receipts
 
 app_name = "families"
 urlpatterns = [
+    # public, first: the receipt page is the busiest route (URL resolution walks the list in order)
+    path("r/<str:token>/", public.receipt_page, name="receipt"),
     path("", letters.letter_list, name="letter_list"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
@@ -17,5 +19,4 @@ urlpatterns = [
     path("letters/<int:pk>/classes/<int:class_pk>/letters.pdf", receipts.class_pdf, name="class_pdf"),
     path("activities/", activities.activity_list, name="activity_list"),
     path("activities/new/", activities.activity_create, name="activity_create"),
-    path("r/<str:token>/", public.receipt_page, name="receipt"),
 ]

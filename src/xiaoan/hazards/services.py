@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,20 +127,26 @@ def public_report(
 ) -> Hazard:
     """An anonymous report through a school's QR point: one insert; the same form sent twice gives one hazard."""
     max_bytes = int(get_rule("hazards.public_photo_max_kb")) * 1024
+    hazard = Hazard(
+        unit_id=point.unit_id,
+        unit_path=point.unit_path,
+        category=Category.OTHER,
+        place=place.strip(),
+        description=description.strip(),
+        source=Source.ANONYMOUS,
+        tracking_code=new_tracking_code(),
+        submission_nonce=nonce,
+        reporter_phone=phone.strip(),
+    )
+    hazard.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
+    if not photos and connection.vendor == "postgresql":
+        from .public_insert import insert_anonymous
+
+        if insert_anonymous(hazard):  # one prepared statement: hazard, number and audit entry
+            return hazard
+        return Hazard.objects.system("the report this form already made").get(submission_nonce=nonce)
     try:
         with transaction.atomic():
-            hazard = Hazard(
-                unit_id=point.unit_id,
-                unit_path=point.unit_path,
-                category=Category.OTHER,
-                place=place.strip(),
-                description=description.strip(),
-                source=Source.ANONYMOUS,
-                tracking_code=new_tracking_code(),
-                submission_nonce=nonce,
-                reporter_phone=phone.strip(),
-            )
-            hazard.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
             hazard.save()
             _number_hazard(hazard)
             _add_photos(hazard, photos, HazardPhoto.Stage.BEFORE, None, max_bytes=max_bytes)

@@ -4,6 +4,9 @@ from .views import documents, pages, public, steps
 
 app_name = "hazards"
 urlpatterns = [
+    # public, no account; first because they are the busiest routes
+    path("r/<str:token>/", public.public_report, name="public_report"),
+    path("track/", public.public_track, name="track"),
     path("", pages.hazard_list, name="list"),
     path("report/", pages.hazard_report, name="report"),
     path("supervision/", pages.supervision_list, name="supervision_list"),
@@ -19,7 +22,4 @@ urlpatterns = [
     path("<int:pk>/notice.pdf", documents.rectification_notice, name="rectification_notice"),
     path("supervision/<int:pk>/progress/", steps.supervision_progress, name="progress"),
     path("supervision/<int:pk>/notice.pdf", documents.supervision_notice, name="supervision_notice"),
-    # public: no account
-    path("r/<str:token>/", public.public_report, name="public_report"),
-    path("track/", public.public_track, name="track"),
 ]

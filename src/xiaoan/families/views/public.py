@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_http_methods
 from xiaoan.core.audit.services import client_ip
 from xiaoan.core.crypto import mask_name
 from xiaoan.core.middleware import public_endpoint
+from xiaoan.core.pagestamp import PageStamp, slot
+from xiaoan.core.prepared import HotQuery
 from xiaoan.core.ratelimit import hit
 from xiaoan.core.rules.services import get_rule
 
@@ -32,8 +35,15 @@ LINK_FIELDS = (
 )  # fmt: skip
 
 
+PAGE = PageStamp("families/public/page.html")
+
+
 def _answer(template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    response = HttpResponse(render_to_string(f"families/public/{template}", context), status=status)
+    return _respond(render_to_string(f"families/public/{template}", context), status)
+
+
+def _respond(html: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(html, status=status)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -47,12 +57,19 @@ def _over_limit(request: HttpRequest) -> bool:
     return count > get_rule("families.receipt_page_per_ip_per_minute")
 
 
+LINK_LOOKUP = HotQuery(
+    "receipt link",
+    lambda token_hash: (
+        ReceiptLink.objects.system("a guardian's personal link").filter(token_hash=token_hash).values(*LINK_FIELDS)
+    ),
+)
+
+
 def _lookup(token: str) -> dict[str, Any] | None:
     token_hash = tokens.hash_token(token)
     if token_hash is None:
         return None
-    rows = ReceiptLink.objects.system("a guardian's personal link").filter(token_hash=token_hash).values(*LINK_FIELDS)
-    return next(iter(rows), None)
+    return LINK_LOOKUP.first(token_hash)
 
 
 @public_endpoint
@@ -78,8 +95,11 @@ def receipt_page(request: HttpRequest, token: str) -> HttpResponse:
             link["receipt__items_ticked"] = ticked
         else:
             link["receipt__state"] = ReceiptState.CONFIRMED  # someone confirmed first: that receipt stands
-            return _answer("page.html", _context(link, token, already=True))
-    return _answer("page.html", _context(link, token, just_confirmed=just_confirmed))
+            return _respond(_page(link, token, "already"))
+    if just_confirmed:
+        return _respond(_page(link, token, "just_confirmed"))
+    confirmed = link["receipt__state"] == ReceiptState.CONFIRMED
+    return _respond(_page(link, token, "confirmed" if confirmed else "pending"))
 
 
 def _ticked(request: HttpRequest, count: int) -> list[int]:
@@ -90,14 +110,34 @@ def _ticked(request: HttpRequest, count: int) -> list[int]:
     return sorted(chosen)
 
 
-def _context(link: dict[str, Any], token: str, *, just_confirmed: bool = False, already: bool = False) -> dict:
-    ticked = set(link["receipt__items_ticked"] or [])
-    return {
-        "token": token,
-        "link": link,
-        "pupil": mask_name(link["receipt__pupil__name"]),
-        "items": [(index, text, index in ticked) for index, text in enumerate(link["letter__items"] or [])],
-        "confirmed": link["receipt__state"] == ReceiptState.CONFIRMED,
-        "just_confirmed": just_confirmed,
-        "already": already,
+def _page(link: dict[str, Any], token: str, state: str) -> str:
+    """The page from its stamp: rendered once per letter content and page state, the guardian's values filled in."""
+    items = tuple(link["letter__items"] or ())
+    letter = {
+        "title": link["letter__title"],
+        "unit": link["letter__unit__name"],
+        "deadline": link["letter__deadline"],
+        "body_html": link["letter__body_html"],
     }
+    confirmed_at = link["receipt__confirmed_at"] if state == "confirmed" else None
+    shape = (state, bool(confirmed_at), items, *letter.values())
+    ticked = set(link["receipt__items_ticked"] or [])
+    values = {
+        "token": token,
+        "pupil": mask_name(link["receipt__pupil__name"]),
+        "school": link["receipt__unit__name"],
+        "klass": link["receipt__school_class__name"] or "",
+        "time": format_date(confirmed_at, "Y-m-d H:i") if confirmed_at else "",
+        **{f"mark{index}": "☑" if index in ticked else "☐" for index in range(len(items))},
+    }
+
+    def context() -> dict[str, Any]:
+        return {
+            "state": state,
+            "letter": letter,
+            "items": [(index, text, slot(f"mark{index}")) for index, text in enumerate(items)],
+            **{name: slot(name) for name in ("token", "pupil", "school", "klass")},
+            "time": slot("time") if confirmed_at else "",
+        }
+
+    return PAGE.render(shape, context, values)

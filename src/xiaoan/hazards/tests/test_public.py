@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from xiaoan.hazards import services
 from xiaoan.hazards.models import Hazard, HazardPhoto, ReportPoint, Source, State
@@ -32,6 +33,13 @@ def submit(client, point, data, **extra):
     return client.post(reverse("hazards:public_report", args=[point.token]), data, **extra)
 
 
+def code_of(response):
+    """The tracking code as the reporter sees it on the page."""
+    found = re.search(r'data-testid="tracking-code">([^<]*)<', response.content.decode())
+    assert found, response.content.decode()[:500]
+    return found.group(1)
+
+
 def test_it_gives_each_school_a_random_token_unrelated_to_its_id(city, point):
     assert len(point.token) >= 32 and str(city.school_a1.pk) != point.token
     again = services.report_point_for(actor=city.principal, unit=city.school_a1)
@@ -42,7 +50,7 @@ def test_it_takes_a_report_without_login_and_returns_a_tracking_code(city, point
     client = Client()
     response = submit(client, point, form_of(client, point))
     assert response.status_code == 200
-    code = response.context["code"]
+    code = code_of(response)
     assert len(code) == TRACKING_LENGTH and set(code) <= set(TRACKING_ALPHABET)
     hazard = Hazard.objects.get(tracking_code=code)
     assert hazard.unit == city.school_a1 and hazard.source == Source.ANONYMOUS and hazard.reported_by is None
@@ -66,7 +74,7 @@ def test_a_double_submit_of_the_same_form_makes_one_hazard(point):
     data = form_of(client, point)
     first = submit(client, point, data)
     second = submit(client, point, data)
-    assert first.context["code"] == second.context["code"]
+    assert code_of(first) == code_of(second)
     assert Hazard.objects.filter(source=Source.ANONYMOUS).count() == 1
 
 
@@ -90,7 +98,7 @@ def test_it_ignores_a_form_filled_in_by_a_bot(point):
 def test_it_keeps_photos_as_before_photos(point):
     client = Client()
     response = submit(client, point, {**form_of(client, point), "photos": [photo("a.jpg"), photo("b.jpg")]})
-    hazard = Hazard.objects.get(tracking_code=response.context["code"])
+    hazard = Hazard.objects.get(tracking_code=code_of(response))
     assert HazardPhoto.objects.filter(hazard=hazard, stage="before").count() == 2
 
 
@@ -143,7 +151,7 @@ def test_it_limits_reports_per_school(point, monkeypatch):
 
 def test_the_tracking_page_shows_status_and_dates_but_not_the_handling(city, point):
     client = Client()
-    code = submit(client, point, form_of(client, point)).context["code"]
+    code = code_of(submit(client, point, form_of(client, point)))
     hazard = Hazard.objects.get(tracking_code=code)
     officer = safety_officer(city)
     services.hazard_grade(actor=officer, hazard=hazard, grade="general", comment="内部意见：总务处负责")
@@ -165,7 +173,7 @@ def test_the_school_sees_no_phone_of_the_reporter_and_it_is_encrypted_at_rest(ci
     from django.db import connection
 
     client = Client()
-    code = submit(client, point, {**form_of(client, point), "phone": "13800138000"}).context["code"]
+    code = code_of(submit(client, point, {**form_of(client, point), "phone": "13800138000"}))
     hazard = Hazard.objects.get(tracking_code=code)
     assert hazard.reporter_phone == "13800138000"
     with connection.cursor() as cursor:
@@ -194,4 +202,20 @@ def test_it_takes_a_report_in_a_few_statements_whatever_session_the_browser_carr
     assert len(captured) <= 6
     statements = " ".join(query["sql"] for query in captured.captured_queries)
     assert "django_session" not in statements and "orgs_user" not in statements
-    assert Hazard.objects.filter(tracking_code=response.context["code"]).exists()
+    assert Hazard.objects.filter(tracking_code=code_of(response)).exists()
+
+
+def test_a_report_is_audited_like_any_other_insert(city, point):
+    from auditlog.models import LogEntry
+
+    client = Client()
+    hazard = Hazard.objects.get(tracking_code=code_of(submit(client, point, form_of(client, point))))
+    entries = LogEntry.objects.get_for_object(hazard)
+    assert [entry.action for entry in entries] == [LogEntry.Action.CREATE]
+    entry = entries[0]
+    assert entry.object_id == hazard.pk and entry.object_pk == str(hazard.pk) and entry.actor is None
+    assert entry.additional_data == {"unit_path": city.school_a1.path}
+    assert entry.changes_dict["id"] == ["None", str(hazard.pk)]
+    assert entry.changes_dict["place"][1] == hazard.place and entry.changes_dict["state"][1] == hazard.state
+    assert "reporter_phone" not in entry.changes_dict and "tracking_code" not in entry.changes_dict
+    assert hazard.number == f"YH-{timezone.localtime(hazard.reported_at):%Y}-{hazard.pk:06d}"

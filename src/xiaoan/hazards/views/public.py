@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods
 from xiaoan.core.audit.services import client_ip
 from xiaoan.core.errors import InvalidInput
 from xiaoan.core.middleware import public_endpoint
+from xiaoan.core.pagestamp import PageStamp, slot
+from xiaoan.core.prepared import HotQuery
 from xiaoan.core.ratelimit import hit
 from xiaoan.core.rules.services import get_rule
 
@@ -33,10 +35,19 @@ NONCE_SALT = "xiaoan.hazards.public-report"
 NONCE_MAX_AGE = 6 * 3600
 
 
+POINT = HotQuery(
+    "report point",
+    lambda token: ReportPoint.objects.filter(token=token, is_active=True).values("id", "unit_id", "unit_path"),
+)
+DONE = PageStamp("hazards/public/done.html")
+
+
 def _point(token: str) -> ReportPoint:
-    point = ReportPoint.objects.filter(token=token, is_active=True).only("pk", "unit_id", "unit_path").first()
-    if point is None:
+    row = POINT.first(token)
+    if row is None:
         raise Http404
+    point = ReportPoint(**row)
+    point._state.adding, point._state.db = False, "default"
     return point
 
 
@@ -113,7 +124,7 @@ def public_report(request: HttpRequest, token: str) -> HttpResponse:
         )
     except InvalidInput as exc:
         return _again(request, token, str(exc.message))
-    return _page(request, "hazards/public/done.html", {"code": hazard.tracking_code})
+    return HttpResponse(DONE.render("done", lambda: {"code": slot("code")}, {"code": hazard.tracking_code}))
 
 
 @public_endpoint
