@@ -68,8 +68,8 @@ def hash_token(token: str) -> str | None:
         raw = base64.urlsafe_b64decode(token + "==")
     except (binascii.Error, ValueError):
         return None
-    if len(raw) != TOKEN_BYTES:
-        return None
+    if len(raw) != TOKEN_BYTES or base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != token:
+        return None  # the last character carries 2 bits: 16 spellings decode alike; only ours is accepted
     return hash_raw(raw)
 
 

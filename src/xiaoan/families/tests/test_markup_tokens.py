@@ -35,6 +35,23 @@ def test_it_refuses_strings_that_cannot_be_tokens(bad):
     assert tokens.hash_token(bad) is None
 
 
+def test_it_accepts_only_its_own_spelling_of_a_token():
+    """22 base64 characters hold 132 bits for 128: the last one's low 4 bits are ignored by the decoder, so 15
+    other last characters decode to the same token. They are refused, not treated as the guardian's link."""
+    token = tokens.make_token(12, 34)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    aliases = [token[:-1] + char for char in alphabet if char != token[-1]]
+    same_bytes = [alias for alias in aliases if alias.encode() != token.encode() and _decodes_alike(alias, token)]
+    assert len(same_bytes) == 15
+    assert all(tokens.hash_token(alias) is None for alias in same_bytes)
+
+
+def _decodes_alike(one: str, other: str) -> bool:
+    import base64
+
+    return base64.urlsafe_b64decode(one + "==") == base64.urlsafe_b64decode(other + "==")
+
+
 @pytest.mark.django_db
 def test_it_computes_the_same_hash_in_postgresql_as_in_python():
     if connection.vendor != "postgresql":
