@@ -13,6 +13,8 @@ from xiaoan.orgs.testing import build_city
 from xiaoan.risks.models import RiskPoint
 from xiaoan.risks.testing import make_risk_point, school_safety_officer
 
+from .test_shell_browser import sign_in  # the one sign-in helper, code step included
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,16 +26,6 @@ PHONE = {"width": 360, "height": 780}
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    from xiaoan.orgs.testing import PASSWORD
-
-    page.goto(base_url + reverse("accounts:login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form:has(input[name=password]) button[type=submit]")
 
 
 def test_a_safety_officer_grades_a_risk_point_by_lec_on_a_phone_and_sees_it_in_the_distribution(live_server, page):

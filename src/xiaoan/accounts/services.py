@@ -76,7 +76,7 @@ def totp_confirm(*, user: User, code: str, request: Any = None) -> User:
 def totp_disable(*, user: User, code: str, request: Any = None) -> User:
     """Turn the second factor off with a current code; refused where it is required."""
     if totp.totp_required(user):
-        raise InvalidInput(_("市级单位管理员必须使用动态口令。 City-bureau administrators must use TOTP."))
+        raise InvalidInput(_("教育局的单位管理员必须使用动态口令。 Bureau administrators must use TOTP."))
     if not user.totp_confirmed or not totp.verify(user, code):
         raise InvalidInput(_("动态口令不正确，请重新输入。 The code is not correct; try again."))
     user.totp_secret = ""

@@ -9,7 +9,6 @@ key is listed in ``SECRET_KEY_FALLBACKS``; dropping it means users must set up T
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import os
 from typing import Any
 
@@ -21,8 +20,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
+
+from xiaoan.orgs.roles import Role, UnitKind
 
 ISSUER = "校安"
+BUREAU_KINDS = frozenset({UnitKind.CITY_BUREAU, UnitKind.COUNTY_BUREAU})
 SEALED_LENGTH = 64
 NONCE_BYTES = 12
 
@@ -69,23 +72,35 @@ def qr_svg(uri: str) -> str:
 
 
 def verify(user: Any, code: str) -> bool:
-    """Check a 6-digit code (one step of clock drift allowed); each code is accepted only once."""
+    """Check a 6-digit code (one step of clock drift allowed); each code is accepted only once.
+
+    The time comes from ``timezone.now()`` like every other clock of the accounts, so a test on a frozen clock
+    freezes the codes too."""
     code = (code or "").strip().replace(" ", "")
     if not user.totp_secret or len(code) != 6 or not code.isdigit():
         return False
     totp = pyotp.TOTP(unseal(user, user.totp_secret))
     for offset in (0, -1, 1):
-        at = totp.timecode(dt.datetime.now(tz=dt.UTC)) + offset
+        at = totp.timecode(timezone.now()) + offset
         if pyotp.utils.strings_equal(totp.generate_otp(at), code):
             # replay guard in the shared cache (Redis or the database in production)
             return cache.add(f"xa-totp-used:{user.pk}:{at}", True, timeout=totp.interval * 3)
     return False
 
 
+def requires_totp(role: str, unit_kind: str) -> bool:
+    """Unit administrators of an education bureau (city or county level) must use a second factor.
+
+    They create accounts and reset passwords for every school below them, so a stolen password alone must not
+    be enough. School administrators and bureau staff in other roles may turn it on, but need not.
+    """
+    return role == Role.UNIT_ADMIN and unit_kind in BUREAU_KINDS
+
+
 def totp_required(user: Any) -> bool:
-    """City-bureau administrators must use a second factor (judged by the membership they act as)."""
+    """Whether ``user`` must use TOTP, judged by the membership they act as: the same person acting as a
+    teacher is not asked, and is sent to the set-up page on switching to a bureau administrator's post."""
     from xiaoan.orgs.policy import active_membership
-    from xiaoan.orgs.roles import Role, UnitKind
 
     membership = active_membership(user)
-    return bool(membership and membership.role == Role.UNIT_ADMIN and membership.unit.kind == UnitKind.CITY_BUREAU)
+    return membership is not None and requires_totp(membership.role, membership.unit.kind)

@@ -89,10 +89,12 @@ def test_it_signs_out_and_locks_after_five_wrong_codes(city):
     assert "登录失败次数过多" in again.content.decode()
 
 
-def test_it_sends_a_city_administrator_without_totp_to_the_setup_page(city):
-    city.city_admin.totp_secret, city.city_admin.totp_confirmed = "", False
-    city.city_admin.save(update_fields=["totp_secret", "totp_confirmed"])
-    client = city.client_for("city_admin")
+@pytest.mark.parametrize("persona", ["city_admin", "county_a_admin", "county_b_admin"])
+def test_it_sends_a_bureau_administrator_without_totp_to_the_setup_page(city, persona):
+    admin = city.people[persona]
+    admin.totp_secret, admin.totp_confirmed = "", False
+    admin.save(update_fields=["totp_secret", "totp_confirmed"])
+    client = city.client_for(persona)
     for path in ["/", "/accounts/profile/", "/accounts/tokens/"]:
         response = client.get(path)
         assert response.status_code == 302
@@ -103,18 +105,21 @@ def test_it_sends_a_city_administrator_without_totp_to_the_setup_page(city):
     assert client.get("/accounts/profile/").status_code == 200
 
 
-def test_it_does_not_force_totp_on_a_county_administrator(city):
-    assert city.client_for("county_a_admin").get("/accounts/profile/").status_code == 200
+def test_it_does_not_force_totp_on_a_school_administrator(city):
+    assert not city.school_admin.totp_confirmed
+    assert city.client_for("school_admin").get("/accounts/profile/").status_code == 200
 
 
-def test_a_city_administrator_may_not_turn_totp_off(city):
+@pytest.mark.parametrize("persona", ["city_admin", "county_a_admin"])
+def test_a_bureau_administrator_may_not_turn_totp_off(city, persona):
     from xiaoan.orgs.testing import TOTP_TEST_SECRET
 
     generator = pyotp.TOTP(TOTP_TEST_SECRET)  # the persona is enrolled by build_city
-    client = city.client_for("city_admin")
+    client = city.client_for(persona)
+    assert 'action="/accounts/totp/disable/"' not in client.get("/accounts/profile/").content.decode()
     response = client.post("/accounts/totp/disable/", {"code": generator.now()})
     assert response.status_code == 400
-    assert User.objects.get(pk=city.city_admin.pk).totp_confirmed
+    assert User.objects.get(pk=city.people[persona].pk).totp_confirmed
 
 
 def test_a_teacher_may_turn_totp_off_with_a_current_code(city):

@@ -15,6 +15,8 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
+from xiaoan.accounts.totp import requires_totp
+
 from ..models import PATH_SEGMENT_WIDTH, Membership, Unit, User
 from ..roles import Role, UnitKind
 from ..services import _insert_unit, unit_create_root
@@ -35,6 +37,7 @@ class Account:
     full_name: str
     unit: str
     role: str
+    needs_totp: bool = False  # a bureau administrator: sets up TOTP at the first sign-in
 
 
 @dataclass
@@ -147,8 +150,17 @@ def _create_accounts(homes: dict[str, Unit], password: str | None) -> list[Accou
             if index == 0:
                 user.active_membership = membership
                 user.save(update_fields=["active_membership"])
-            accounts.append(Account(username, full_name, unit.name, role))
+            accounts.append(Account(username, full_name, unit.name, role, requires_totp(role, unit.kind)))
     return accounts
+
+
+def totp_note(accounts: list[Account]) -> str:
+    """Which demo accounts must set up TOTP at their first sign-in (the bureau administrators)."""
+    names = ", ".join(dict.fromkeys(a.username for a in accounts if a.needs_totp))
+    return (
+        f"市、县教育局单位管理员（{names}）首次登录时须按提示设置动态口令（TOTP），以后每次登录都要输入。"
+        f" / The bureau administrators ({names}) set up TOTP at first sign-in and give a code at every sign-in."
+    )
 
 
 def write_accounts_file(result: SeedResult) -> Path:
@@ -161,10 +173,7 @@ def write_accounts_file(result: SeedResult) -> Path:
     ]
     if result.password:
         lines.append(f"# 共用演示密码 / shared demo password: {result.password}")
-        lines.append(
-            "# 市教育局单位管理员（city_admin）首次登录时须按提示设置动态口令（TOTP）。"
-            " / The city administrator is asked to set up TOTP at first sign-in."
-        )
+        lines.append(f"# {totp_note(result.accounts)}")
     else:
         lines.append(
             "# 未设置密码（非演示模式）：请用 manage.py changepassword 为需要的账号设置密码。"

@@ -222,9 +222,13 @@ def test_the_demo_passwords_flag_sets_the_password_outside_demo_mode(db, var_dir
 
 
 def test_the_accounts_file_names_the_password_and_the_second_factor_in_demo_mode(db, var_dir):
-    seed("--demo-passwords")
+    output = seed("--demo-passwords")
     text = (var_dir / "demo-accounts.txt").read_text(encoding="utf-8")
     assert "Xiaoan-2026" in text and "TOTP" in text
+    note = next(line for line in text.splitlines() if "TOTP" in line)
+    assert "city_admin, wancheng_admin, wolong_admin" in note  # the bureau administrators, not the schools'
+    marked = {line.split()[0] for line in output.splitlines() if line.endswith("[TOTP]")}
+    assert marked == {"city_admin", "wancheng_admin", "wolong_admin"}
 
 
 def test_the_same_seed_plans_the_same_city_and_another_seed_a_different_one():

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaoan.core.registry import demo_seeders
-from xiaoan.orgs.demo.builder import SCALES, build, has_units
+from xiaoan.orgs.demo.builder import SCALES, build, has_units, totp_note
 from xiaoan.orgs.roles import Role
 
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         )
         if result.password:
             self.stdout.write(f"演示账号共用密码 / shared demo password: {result.password}")
+            self.stdout.write(totp_note(result.accounts))
         else:
             self.stdout.write(
                 "非演示模式：账号未设置可用密码（用 manage.py changepassword 设置，或加 --demo-passwords）。"
@@ -61,5 +62,6 @@ class Command(BaseCommand):
             )
         for account in result.accounts:
             role = Role(account.role).label
-            self.stdout.write(f"  {account.username:<18} {account.full_name}\t{account.unit}\t{role}")
+            second_factor = "\t[TOTP]" if account.needs_totp else ""
+            self.stdout.write(f"  {account.username:<18} {account.full_name}\t{account.unit}\t{role}{second_factor}")
         self.stdout.write(f"账号清单 / account list: {result.accounts_file}")
