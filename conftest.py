@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["xiaoan.core.tests.replica_plugin"]  # transactional tests may use a configured read replica
+
 
 @pytest.fixture
 def city(db):

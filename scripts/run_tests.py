@@ -3,7 +3,8 @@
 
 1. `make lint`
 2. the whole pytest suite (browser tests included) on SQLite
-3. the same suite on a throwaway PostgreSQL cluster (scripts/with_postgres.py)
+3. the same suite on a throwaway PostgreSQL cluster with a streaming read replica (scripts/with_postgres.py
+   --replica), so the replica router's tests run against a real replica
 
 Every stage runs even when an earlier one fails, so one run shows everything that is wrong.
 A pytest run that executes no test counts as a failure (pytest's exit status 5). Extra arguments go
@@ -81,7 +82,7 @@ def run_pytest(name: str, database: str, pytest_args: list[str], env: dict[str, 
     # This script runs inside the project's environment (`uv run`), so its Python has pytest.
     pytest = [sys.executable, "-m", "pytest", f"--junitxml={report}", "-o", "junit_family=xunit2", *pytest_args]
     if database == "postgres":
-        command = [sys.executable, "scripts/with_postgres.py", "--", *pytest]
+        command = [sys.executable, "scripts/with_postgres.py", "--replica", "--", *pytest]
     else:
         command = pytest
     stage = run(Stage(name), command, env)
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true", "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)  # SQLite unless the harness sets it
+    env.pop("DATABASE_REPLICA_URL", None)  # likewise the replica
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's configuration chooses the test settings
 
     make = shutil.which("make") or "make"

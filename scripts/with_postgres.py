@@ -11,6 +11,15 @@ authentication, durability switched off for speed), creates a database, exports
 runs COMMAND, then stops the cluster and deletes its folders, also when the command fails or the
 run is interrupted. Exits with the command's exit status.
 
+With --replica it also starts a streaming replica of that cluster (pg_basebackup -R from the primary, hot standby,
+another free port) and exports
+
+    DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:REPLICA_PORT/xiaoan_test
+
+The replica is synchronous (the primary's commits wait until the replica has applied them, remote_apply), so a
+test that writes and then reads through the replica sees its write; --async-replica leaves it asynchronous, as
+production replicas usually are. Both clusters are stopped and removed at the end.
+
 `initdb` refuses to run as root: as root the server programs run as the `postgres` system user
 (created by Debian's postgresql package) through `runuser`. Standard library only.
 """
@@ -42,6 +51,16 @@ SERVER_SETTINGS = {
     "log_min_messages": "warning",
     "log_min_duration_statement": "-1",
 }
+REPLICATION_SETTINGS = {
+    "wal_level": "replica",
+    "max_wal_senders": "5",
+    "max_replication_slots": "5",
+    "hot_standby": "on",
+}
+REPLICATION_HBA = "host    replication     all             127.0.0.1/32            trust"
+SYNCHRONOUS_SETTINGS = {"synchronous_standby_names": "'*'", "synchronous_commit": "remote_apply"}
+REPLICATION_SLOT = "xiaoan_test_replica"
+SYNC_WAIT_SECONDS = 30
 
 
 def log(message: str) -> None:
@@ -121,15 +140,63 @@ class Cluster:
             raise RuntimeError(f"{program} failed with exit status {result.returncode}")
         return result
 
-    def start(self) -> None:
+    def start(self, *, replication: bool = False) -> None:
         self._server(
             "initdb", "-D", str(self.data), "--auth=trust", "--username=postgres", "--encoding=UTF8",
             "--no-locale", "--no-sync",
         )  # fmt: skip
-        settings = {**SERVER_SETTINGS, "unix_socket_directories": f"'{self.sockets}'"}
+        self._configure({**SERVER_SETTINGS, **(REPLICATION_SETTINGS if replication else {})})
+        if replication:
+            self._allow_replication()
+        self._start_server()
+        subprocess.run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.dbname],
+            check=True,
+        )
+
+    def start_standby(self, primary: Cluster) -> None:
+        """A hot standby streaming from ``primary``: a base backup with the recovery settings written (-R)."""
+        self._server(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-D", str(self.data),
+            "-R", "-X", "stream", "-C", "-S", REPLICATION_SLOT, "-c", "fast", "--no-sync",
+        )  # fmt: skip
+        self._configure({"hot_standby": "on"})  # the primary's settings came with the backup; own socket folder
+        self._start_server()
+
+    def make_synchronous(self) -> None:
+        """Commits wait until a standby has applied them; returns once the standby is streaming synchronously."""
+        self._configure(SYNCHRONOUS_SETTINGS)
+        self._server("pg_ctl", "-D", str(self.data), "reload")
+        deadline = time.monotonic() + SYNC_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if self.query("SELECT sync_state FROM pg_stat_replication WHERE state = 'streaming'") == "sync":
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the replica did not become synchronous within {SYNC_WAIT_SECONDS}s")
+
+    def query(self, sql: str) -> str:
+        result = subprocess.run(
+            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
+             "-Atc", sql],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    def _configure(self, settings: dict[str, str]) -> None:
+        """Append settings to postgresql.conf (the last occurrence of a setting wins)."""
+        settings = {**settings, "unix_socket_directories": f"'{self.sockets}'"}
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# with_postgres.py: throwaway test cluster\n")
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+
+    def _allow_replication(self) -> None:
+        hba = self.data / "pg_hba.conf"
+        lines = hba.read_text(encoding="utf-8").splitlines()
+        if not any(line.split()[:2] == ["host", "replication"] and "127.0.0.1/32" in line for line in lines):
+            with open(hba, "a", encoding="utf-8") as out:
+                out.write(REPLICATION_HBA + "\n")
+
+    def _start_server(self) -> None:
         for attempt in range(1, 4):
             self.port = free_port()
             result = self._server(
@@ -138,15 +205,10 @@ class Cluster:
             )  # fmt: skip
             if result.returncode == 0:
                 self.started = True
-                break
+                return
             log(f"start on port {self.port} failed (attempt {attempt}):")
             sys.stderr.write(result.stdout + result.stderr + self._log_tail())
-        else:
-            raise RuntimeError("PostgreSQL did not start")
-        subprocess.run(
-            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.dbname],
-            check=True,
-        )
+        raise RuntimeError("PostgreSQL did not start")
 
     def _log_tail(self) -> str:
         try:
@@ -171,6 +233,9 @@ class Cluster:
             "PGDATABASE": self.dbname,
         }
 
+    def replica_environment(self) -> dict[str, str]:
+        return {"DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{self.port}/{self.dbname}"}
+
 
 class Terminated(Exception):
     pass
@@ -189,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dbname", default="xiaoan_test", help="database to create (default: xiaoan_test)")
     parser.add_argument("--bindir", help="folder holding initdb/pg_ctl (default: newest /usr/lib/postgresql/*/bin)")
     parser.add_argument("--verbose", action="store_true", help="show the output of initdb and pg_ctl")
+    parser.add_argument(
+        "--replica", action="store_true", help="also start a synchronous streaming replica (DATABASE_REPLICA_URL)"
+    )
+    parser.add_argument("--async-replica", action="store_true", help="like --replica, but asynchronous")
     args = parser.parse_args(own)
     if not command:
         parser.error("no command given (put it after --)")
@@ -200,14 +269,25 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, on_signal)
 
     started_at = time.monotonic()
-    cluster = Cluster(find_bindir(args.bindir), args.dbname, args.verbose)
+    bindir = find_bindir(args.bindir)
+    cluster = Cluster(bindir, args.dbname, args.verbose)
+    replica = Cluster(bindir, args.dbname, args.verbose) if args.replica or args.async_replica else None
     child: subprocess.Popen[bytes] | None = None
     status = 1
     try:
-        cluster.start()
+        cluster.start(replication=replica is not None)
+        environment = cluster.environment()
         version = cluster._server("postgres", "--version").stdout.strip()
-        log(f"{version} on 127.0.0.1:{cluster.port}, ready in {time.monotonic() - started_at:.1f}s")
-        child = subprocess.Popen(command, env={**os.environ, **cluster.environment()})
+        where = f"127.0.0.1:{cluster.port}"
+        if replica:
+            replica.start_standby(cluster)
+            if not args.async_replica:
+                cluster.make_synchronous()
+            environment.update(replica.replica_environment())
+            mode = "asynchronous" if args.async_replica else "synchronous"
+            where += f", {mode} replica on 127.0.0.1:{replica.port}"
+        log(f"{version} on {where}, ready in {time.monotonic() - started_at:.1f}s")
+        child = subprocess.Popen(command, env={**os.environ, **environment})
         while True:
             try:
                 status = child.wait()
@@ -232,8 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if replica:
+            replica.stop()  # first: a primary waiting for a synchronous standby is stopped without it anyway
         cluster.stop()
-        log("cluster stopped and removed")
+        log("replica and cluster stopped and removed" if replica else "cluster stopped and removed")
     if status < 0:  # killed by a signal
         status = 128 - status
     return status

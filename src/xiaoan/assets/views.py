@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.scoping import ensure_allowed, get_for_user, get_policy
 from xiaoan.orgs.views import call_service, is_htmx, paginate, querystring_without_page
 
@@ -138,6 +139,7 @@ LEDGER_HEADERS = [
 
 @login_required
 @require_GET
+@use_replica()
 def asset_export(request: HttpRequest) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 

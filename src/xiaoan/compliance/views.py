@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.scoping import ensure_allowed, get_for_user
 from xiaoan.orgs.models import Unit
 
@@ -57,6 +58,7 @@ def _matrix_context(request: HttpRequest) -> tuple[MatrixFilterForm, dict[str, A
 
 @login_required
 @require_GET
+@use_replica()
 def matrix(request: HttpRequest) -> HttpResponse:
     form, periods, schools = _matrix_context(request)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -93,6 +95,7 @@ def _export_batch(request: HttpRequest, batch: list[Unit], periods: Any, labels:
 
 @login_required
 @require_GET
+@use_replica()
 def matrix_export(request: HttpRequest) -> Any:
     from xiaoan.core.tabular.export import xlsx_response
 

@@ -115,26 +115,81 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-# Embedded default: SQLite in WAL mode; production: PostgreSQL via DATABASE_URL.
+# Embedded default: SQLite in WAL mode; production: PostgreSQL via DATABASE_URL, optionally with a streaming read
+# replica for dashboards and exports (DATABASE_REPLICA_URL, see xiaoan.core.dbrouter) and a transaction-mode
+# connection pooler in front (DATABASE_POOLER). docs/operations.md §3 and docs/scaling.md.
 SQLITE_PATH = Path(os.environ.get("XIAOAN_SQLITE_PATH", VAR_DIR / "xiaoan.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(SQLITE_PATH),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA busy_timeout=30000;"
-                ),
-            },
-        }
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+POOLERS = {"", "pgbouncer"}
+REPLICA_CONNECT_TIMEOUT_SECONDS = 5  # an unreachable replica is skipped quickly (xiaoan.core.dbrouter)
+
+
+def database_settings(primary_url: str, replica_url: str, pooler: str, sqlite_path: Path) -> dict:
+    """DATABASES for the environment. A replica is added only beside a PostgreSQL primary: it is ignored on SQLite,
+    which has no streaming replication (and whose child processes in the tests drop only DATABASE_URL)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if pooler.strip().lower() not in POOLERS:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOLER must be empty or 'pgbouncer', not {pooler!r} / DATABASE_POOLER 只能为空或 pgbouncer"
+        )
+    if not primary_url:
+        return {"default": sqlite_database(sqlite_path)}
+    databases = {"default": parse_database_url("DATABASE_URL", primary_url)}
+    if replica_url and is_postgres(databases["default"]):
+        replica = parse_database_url("DATABASE_REPLICA_URL", replica_url)
+        if not is_postgres(replica):
+            raise ImproperlyConfigured(
+                "DATABASE_REPLICA_URL must be a postgres:// URL / DATABASE_REPLICA_URL 必须是 PostgreSQL 地址"
+            )
+        replica["OPTIONS"].setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT_SECONDS)
+        # under test the replica streams the primary's test database: same name, no database of its own
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    if pooler.strip():
+        # a named cursor outlives the statement that opened it; a transaction-mode pooler may hand the next
+        # statement to another server connection, where the cursor does not exist
+        for database in databases.values():
+            if is_postgres(database):
+                database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return databases
+
+
+def parse_database_url(variable: str, url: str) -> dict:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        database = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{variable} is not a database URL ({exc}) / {variable} 不是有效的数据库地址"
+        ) from exc
+    database.setdefault("OPTIONS", {})
+    return database
+
+
+def is_postgres(database: dict) -> bool:
+    return str(database.get("ENGINE", "")).startswith("django.db.backends.postgresql")
+
+
+def sqlite_database(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
+            ),
+        },
     }
+
+
+DATABASES = database_settings(DATABASE_URL, DATABASE_REPLICA_URL, DATABASE_POOLER, SQLITE_PATH)
+DATABASE_ROUTERS = ["xiaoan.core.dbrouter.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue -----------------------------------------------------------------------

@@ -6,11 +6,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from .dbrouter import use_replica
 from .registry import widgets
 from .scoping import get_policy
 
 
 @login_required
+@use_replica()
 def home(request):
     policy = get_policy()
     membership = getattr(request, "membership", None)

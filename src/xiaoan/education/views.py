@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.rules.services import get_rule
 from xiaoan.core.scoping import ensure_allowed, get_for_user, get_policy
 from xiaoan.orgs.models import Unit
@@ -100,6 +101,7 @@ def _ledger_rows(activities: Any) -> Iterator[list[Any]]:
 
 @login_required
 @require_GET
+@use_replica()
 def activity_export(request: HttpRequest) -> FileResponse:
     """安全教育台帐: the filtered list as xlsx."""
     from xiaoan.core.tabular.export import xlsx_response

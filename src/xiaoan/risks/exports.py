@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.scoping import ensure_allowed
 
 from . import selectors
@@ -82,6 +83,7 @@ def _stamped(extension: str) -> str:
 
 @login_required
 @require_GET
+@use_replica()
 def risk_export(request: HttpRequest) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 
@@ -97,6 +99,7 @@ def risk_export(request: HttpRequest) -> FileResponse:
 
 @login_required
 @require_GET
+@use_replica()
 def risk_ledger_pdf(request: HttpRequest) -> HttpResponse:
     from reportlab.lib import colors
     from reportlab.lib.units import mm

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.rules.services import get_rule
 from xiaoan.core.scoping import ensure_allowed, get_for_user, get_policy
 from xiaoan.orgs.models import Unit
@@ -179,6 +180,7 @@ def _ledger_rows(records: Any) -> Iterator[list[Any]]:
 
 @login_required
 @require_GET
+@use_replica()
 def session_export(request: HttpRequest) -> FileResponse:
     """培训台帐: one row per attendee of the filtered sessions (identity numbers masked)."""
     from xiaoan.core.tabular.export import xlsx_response

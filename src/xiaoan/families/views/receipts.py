@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xiaoan.core.audit.services import audit_sensitive_read
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.errors import PermissionDenied
 from xiaoan.core.scoping import ensure_allowed
 from xiaoan.orgs.views import call_service
@@ -108,6 +109,7 @@ def _watermark(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
+@use_replica()
 def school_ledger(request: HttpRequest, pk: int) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 
@@ -123,6 +125,7 @@ def school_ledger(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
+@use_replica()
 def school_archive(request: HttpRequest, pk: int) -> HttpResponse:
     from xiaoan.core.pdf import pdf_response
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.errors import TransitionNotAllowed
 from xiaoan.core.pdf import build_pdf, pdf_response, pdf_styles, qr_image
 from xiaoan.core.scoping import ensure_allowed, get_for_user
@@ -50,6 +51,7 @@ def _listed(request: HttpRequest) -> tuple[Any, Any, Any]:
 
 @login_required
 @require_GET
+@use_replica()
 def list_xlsx(request: HttpRequest) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 
@@ -91,6 +93,7 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Any:
 
 @login_required
 @require_GET
+@use_replica()
 def list_pdf(request: HttpRequest) -> HttpResponse:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer

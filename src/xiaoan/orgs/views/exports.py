@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xiaoan.core.dbrouter import use_replica
 from xiaoan.core.scoping import ensure_allowed
 
 from .. import selectors
@@ -42,6 +43,7 @@ def _unit_rows(units: Any) -> Iterator[list[Any]]:
 
 @login_required
 @require_GET
+@use_replica()
 def unit_export(request: HttpRequest) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 
@@ -68,6 +70,7 @@ def _people_rows(people: Any) -> Iterator[list[Any]]:
 
 @login_required
 @require_GET
+@use_replica()
 def people_export(request: HttpRequest) -> FileResponse:
     from xiaoan.core.tabular.export import xlsx_response
 
@@ -81,6 +84,7 @@ def people_export(request: HttpRequest) -> FileResponse:
 
 @login_required
 @require_GET
+@use_replica()
 def school_directory_pdf(request: HttpRequest) -> HttpResponse:
     """学校名录: the schools of the (filtered) list, with a QR code back to the list it was printed from."""
     from reportlab.lib import colors
