@@ -199,7 +199,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xiaoan_cache"}}
 # public-endpoint abuse counters (xiaoan.core.ratelimit): shared in Redis, else approximate per process
-COUNTERS_LOCAL: dict = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10**5}}
+COUNTERS_LOCAL: dict = {"BACKEND": "xiaoan.core.ratelimit.ProcessCounters", "OPTIONS": {"MAX_ENTRIES": 10**5}}
 CACHES["counters"] = {**CACHES["default"]} if REDIS_URL else COUNTERS_LOCAL
 
 Q_CLUSTER: dict = {

@@ -95,3 +95,22 @@ def test_it_starts_again_when_a_counter_vanished_between_add_and_incr(monkeypatc
     hit("xa:test:gone", window_seconds=60)
     monkeypatch.setattr(store, "incr", lambda *args, **kwargs: (_ for _ in ()).throw(ValueError("gone")))
     assert hit("xa:test:gone", window_seconds=60) == 1
+
+
+def test_the_process_counters_count_expire_and_forget_old_windows(monkeypatch):
+    from xiaoan.core import ratelimit
+
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    store = ratelimit.ProcessCounters("", {"OPTIONS": {"MAX_ENTRIES": 3}})
+    assert store.add("a", 1, 60) and not store.add("a", 1, 60)
+    assert store.incr("a") == 2 and store.get("a") == 2
+    clock[0] += 61
+    assert store.get("a") is None and store.add("a", 1, 60)  # the window passed: counting starts again
+    with pytest.raises(ValueError):
+        store.incr("missing")
+    for key in ("b", "c", "d"):
+        store.set(key, 1, 10)
+    clock[0] += 11
+    store.set("e", 1, 60)  # past MAX_ENTRIES: the expired windows are dropped
+    assert sorted(store._data) == sorted(store.make_key(key) for key in ("a", "e"))
