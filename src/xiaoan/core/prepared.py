@@ -131,20 +131,27 @@ class HotQuery:
                 self._compiled[vendor] = compiled
         return compiled
 
+    def sql(self, connection: Any = None) -> str:
+        """The compiled statement (one ``%s``: the value), e.g. to use as a CTE of a larger statement."""
+        return self._compile(connection or connections[self.using])[0]
+
+    def as_dict(self, row: Any, connection: Any = None) -> dict[str, Any]:
+        """The first columns of ``row`` (this query's, in order) as ``.values()`` would give them."""
+        connection = connection or connections[self.using]
+        _, names, converters = self._compile(connection)
+        values = list(row[: len(names)])
+        for position, (functions, expression) in converters.items():
+            value = values[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[position] = value
+        return dict(zip(names, values, strict=True))
+
     def rows(self, value: Any) -> list[dict[str, Any]]:
         connection = connections[self.using]
-        sql, names, converters = self._compile(connection)
+        sql = self.sql(connection)
         fetched = run_with_retry(lambda cursor: _fetch(cursor, sql, [value]), connection)
-        result = []
-        for row in fetched:
-            values = list(row)
-            for position, (functions, expression) in converters.items():
-                value_at = values[position]
-                for function in functions:
-                    value_at = function(value_at, expression, connection)
-                values[position] = value_at
-            result.append(dict(zip(names, values, strict=True)))
-        return result
+        return [self.as_dict(row, connection) for row in fetched]
 
     def first(self, value: Any) -> dict[str, Any] | None:
         found = self.rows(value)

@@ -156,7 +156,9 @@ def letter_archive(*, actor: Any, letter: Letter) -> Letter:
 # --- receipts ------------------------------------------------------------------------------------
 
 
-def confirm_by_link(*, link: dict[str, Any], ticked: list[int], now: dt.datetime | None = None) -> bool:
+def confirm_by_link(
+    *, link: dict[str, Any], ticked: list[int], now: dt.datetime | None = None, count_later: bool = True
+) -> bool:
     """A guardian confirms through a personal link: True when this was the receipt's first confirmation.
 
     One conditional write: the receipt turns confirmed only if it is still pending, and the class counter moves
@@ -169,7 +171,7 @@ def confirm_by_link(*, link: dict[str, Any], ticked: list[int], now: dt.datetime
         first = _confirm_postgresql(receipt_id, guardian_id, ticked, now)
     else:
         first = _confirm_portable(receipt_id, guardian_id, ticked, now)
-    if not first:
+    if not first and count_later:
         Receipt.objects.system("a guardian's own link").filter(pk=receipt_id).update(
             later_confirmations=F("later_confirmations") + 1
         )

@@ -62,7 +62,7 @@ def test_postgresql_plans_it_once_per_connection_and_leaves_other_statements_unp
         prepared = cursor.fetchall()
     ours = [(text, runs) for text, runs in prepared if '"orgs_unit"."code" = $1' in text]
     assert len(ours) == 1 and ours[0][1] >= 8
-    assert all('"orgs_unit"."code" = $1' in text for text, _ in prepared if "orgs_unit" in text)
+    assert not any(city.school_a1.code in text for text, _ in prepared)  # the ORM's, with its literal: unprepared
 
 
 @pytest.mark.django_db(transaction=True)

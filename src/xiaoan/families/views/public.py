@@ -20,20 +20,11 @@ from xiaoan.core.audit.services import client_ip
 from xiaoan.core.crypto import mask_name
 from xiaoan.core.middleware import public_endpoint
 from xiaoan.core.pagestamp import PageStamp, slot
-from xiaoan.core.prepared import HotQuery
 from xiaoan.core.ratelimit import hit
 from xiaoan.core.rules.services import get_rule
 
-from .. import services, tokens
-from ..models import LetterState, ReceiptLink, ReceiptState
-
-OPEN_STATES = frozenset({LetterState.PUBLISHED, LetterState.ARCHIVED})
-LINK_FIELDS = (
-    "receipt_id", "guardian_id", "expires_at", "receipt__state", "receipt__confirmed_at", "receipt__items_ticked",
-    "receipt__pupil__name", "receipt__unit__name", "receipt__school_class__name", "letter__title",
-    "letter__body_html", "letter__items", "letter__deadline", "letter__state", "letter__unit__name",
-)  # fmt: skip
-
+from .. import receipt_links, tokens
+from ..models import ReceiptState
 
 PAGE = PageStamp("families/public/page.html")
 
@@ -57,57 +48,32 @@ def _over_limit(request: HttpRequest) -> bool:
     return count > get_rule("families.receipt_page_per_ip_per_minute")
 
 
-LINK_LOOKUP = HotQuery(
-    "receipt link",
-    lambda token_hash: (
-        ReceiptLink.objects.system("a guardian's personal link").filter(token_hash=token_hash).values(*LINK_FIELDS)
-    ),
-)
-
-
-def _lookup(token: str) -> dict[str, Any] | None:
-    token_hash = tokens.hash_token(token)
-    if token_hash is None:
-        return None
-    return LINK_LOOKUP.first(token_hash)
-
-
 @public_endpoint
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def receipt_page(request: HttpRequest, token: str) -> HttpResponse:
     if _over_limit(request):
         return _answer("busy.html", {}, status=429)
-    link = _lookup(token)
-    if link is None or link["letter__state"] not in OPEN_STATES:
-        return _answer("unknown.html", {}, status=404)
+    token_hash = tokens.hash_token(token)
     now = timezone.now()
-    if link["expires_at"] < now:
-        return _answer("expired.html", {"link": link}, status=410)
-    just_confirmed = False
-    if request.method == "POST":
+    first = False
+    if token_hash is None:
+        link = None
+    elif request.method == "POST":
         if request.POST.get("t") != token:  # the form carries its own token: a cross-site POST has none
             return _answer("unknown.html", {}, status=404)
-        ticked = _ticked(request, len(link["letter__items"]))
-        just_confirmed = services.confirm_by_link(link=link, ticked=ticked, now=now)
-        if just_confirmed:
-            link.update({"receipt__state": ReceiptState.CONFIRMED, "receipt__confirmed_at": now})
-            link["receipt__items_ticked"] = ticked
-        else:
-            link["receipt__state"] = ReceiptState.CONFIRMED  # someone confirmed first: that receipt stands
-            return _respond(_page(link, token, "already"))
-    if just_confirmed:
-        return _respond(_page(link, token, "just_confirmed"))
+        # the lookup and the conditional write in one statement where the database allows it
+        link, first = receipt_links.confirm(token_hash, receipt_links.wanted_items(request.POST.getlist("item")), now)
+    else:
+        link = receipt_links.lookup(token_hash)
+    if link is None or link["letter__state"] not in receipt_links.OPEN_STATES:
+        return _answer("unknown.html", {}, status=404)
+    if link["expires_at"] < now:
+        return _answer("expired.html", {"link": link}, status=410)
+    if request.method == "POST":
+        return _respond(_page(link, token, "just_confirmed" if first else "already"))
     confirmed = link["receipt__state"] == ReceiptState.CONFIRMED
     return _respond(_page(link, token, "confirmed" if confirmed else "pending"))
-
-
-def _ticked(request: HttpRequest, count: int) -> list[int]:
-    chosen = set()
-    for value in request.POST.getlist("item"):
-        if value.isascii() and value.isdigit() and int(value) < count:  # "²".isdigit() is true, int("²") fails
-            chosen.add(int(value))
-    return sorted(chosen)
 
 
 def _page(link: dict[str, Any], token: str, state: str) -> str:
