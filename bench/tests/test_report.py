@@ -47,3 +47,16 @@ def test_it_marks_a_figure_that_was_not_measured():
 def test_it_regenerates_the_markdown_file(tmp_path):
     path = write_markdown(result(), tmp_path / "docs" / "performance.md", "x.json")
     assert path.read_text().startswith("# Performance")
+
+
+def test_a_run_rewrites_its_own_scale_and_keeps_the_other(tmp_path):
+    path = tmp_path / "performance.md"
+    city = {**result(), "scale": "city", "finished_at": "2026-05-02T09:00:00+08:00"}
+    write_markdown(city, path, "city.json")
+    write_markdown(result(), path, "small-1.json")
+    again = {**result(), "finished_at": "2026-05-03T09:00:00+08:00"}
+    text = write_markdown(again, path, "small-2.json").read_text()
+    assert text.startswith("# Performance")
+    assert text.count("## SCALE=city") == 1 and "city.json" in text  # kept
+    assert text.count("## SCALE=small") == 1 and "small-2.json" in text and "small-1.json" not in text
+    assert text.index("## SCALE=city") < text.index("## SCALE=small")
