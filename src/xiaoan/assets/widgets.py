@@ -19,4 +19,6 @@ def render_assets_due(request: Any) -> str | None:
     return render_to_string("assets/widgets/assets_due.html", {"counts": counts}, request=request)
 
 
-WIDGETS = [Widget(key="assets.due", render=render_assets_due, permission="assets.safetyasset.view", order=35)]
+WIDGETS = [
+    Widget(key="assets.due", render=render_assets_due, permission="assets.safetyasset.view", order=35, shared=True)
+]

@@ -50,5 +50,6 @@ WIDGETS = [
         permission=PERMISSION,
         order=30,
         kinds=frozenset({UnitKind.CITY_BUREAU, UnitKind.COUNTY_BUREAU}),
+        shared=True,
     ),
 ]

@@ -198,6 +198,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xiaoan_cache"}}
+# home-page widgets marked shared (a region's aggregates) are reused for this long per unit, role and language
+WIDGET_CACHE_SECONDS = int(os.environ.get("XIAOAN_WIDGET_CACHE_SECONDS", "60"))
 # public-endpoint abuse counters (xiaoan.core.ratelimit): shared in Redis, else approximate per process
 COUNTERS_LOCAL: dict = {"BACKEND": "xiaoan.core.ratelimit.ProcessCounters", "OPTIONS": {"MAX_ENTRIES": 10**5}}
 CACHES["counters"] = {**CACHES["default"]} if REDIS_URL else COUNTERS_LOCAL

@@ -20,6 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 XIAOAN_SMS_BACKEND = "xiaoan.core.notifications.sms.MemorySmsBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WIDGET_CACHE_SECONDS = 0  # tests see their own writes on the home page; core/tests/test_widget_cache.py turns it on
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = os.path.join(_tmp, "test.sqlite3")

@@ -23,13 +23,19 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Widget:
-    """A home-page widget: ``render(request) -> str | None``; None hides it (nothing to show)."""
+    """A home-page widget: ``render(request) -> str | None``; None hides it (nothing to show).
+
+    ``shared``: the widget shows the same to everyone acting in the same unit with the same role (a region's
+    aggregates, read through ``for_user``), so the home page may reuse its HTML for ``WIDGET_CACHE_SECONDS``
+    (docs/decisions.md 51). A widget that depends on the person (their own tasks) must leave it False.
+    """
 
     key: str
     render: Callable[[Any], str | None]
     permission: str | None = None
     order: int = 100
     kinds: frozenset[str] = field(default_factory=frozenset)  # empty: every unit kind
+    shared: bool = False
 
 
 NAV: dict[str, NavItem] = {}

@@ -1,9 +1,14 @@
 """Shell views: the home page (widgets registered by the apps) and the health check."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from .dbrouter import use_replica
@@ -23,10 +28,24 @@ def home(request):
             continue
         if widget.permission and not policy.allows(request.user, widget.permission):
             continue
-        html = widget.render(request)
+        html = render_widget(widget, request, membership)
         if html:
             rendered.append(html)
     return render(request, "core/home.html", {"widgets": rendered})
+
+
+def render_widget(widget: Any, request: Any, membership: Any) -> str | None:
+    """A shared widget's HTML comes from the cache for the unit, role and language it was rendered for: a city's
+    aggregates over a million hazards are computed once a minute, not on every officer's home page."""
+    seconds = settings.WIDGET_CACHE_SECONDS
+    if not (widget.shared and membership and seconds):
+        return widget.render(request)
+    key = f"xa-widget:{widget.key}:{membership.unit.path}:{membership.role}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = widget.render(request) or ""
+        cache.set(key, html, seconds)
+    return html or None
 
 
 @never_cache

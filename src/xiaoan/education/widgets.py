@@ -35,5 +35,6 @@ WIDGETS = [
         render=render_upcoming_theme_days,
         permission="education.educationactivity.view",
         order=40,
+        shared=True,
     ),
 ]

@@ -18,4 +18,12 @@ def render_open_letters(request: Any) -> str | None:
     return render_to_string("families/widgets/open_letters.html", {"letters": letters}, request=request)
 
 
-WIDGETS = [Widget(key="families.open_letters", render=render_open_letters, permission="families.letter.view", order=40)]
+WIDGETS = [
+    Widget(
+        key="families.open_letters",
+        render=render_open_letters,
+        permission="families.letter.view",
+        order=40,
+        shared=True,
+    )
+]

@@ -41,6 +41,8 @@ def render_hazard_figures(request: Any) -> str | None:
 
 
 WIDGETS = [
-    Widget(key="hazards.open", render=render_open_hazards, permission="hazards.hazard.view", order=30),
-    Widget(key="hazards.figures", render=render_hazard_figures, permission="hazards.hazard.view", order=31),
+    Widget(key="hazards.open", render=render_open_hazards, permission="hazards.hazard.view", order=30, shared=True),
+    Widget(
+        key="hazards.figures", render=render_hazard_figures, permission="hazards.hazard.view", order=31, shared=True
+    ),
 ]

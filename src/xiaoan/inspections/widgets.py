@@ -51,5 +51,6 @@ WIDGETS = [
         permission="inspections.campaign.progress",
         order=31,
         kinds=BUREAUS,
+        shared=True,
     ),
 ]

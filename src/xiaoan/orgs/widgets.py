@@ -47,7 +47,14 @@ def render_people_below(request: Any) -> str | None:
 
 
 WIDGETS = [
-    Widget(key="orgs.units_below", render=render_units_below, permission="orgs.unit.view", order=10, kinds=BUREAUS),
+    Widget(
+        key="orgs.units_below",
+        render=render_units_below,
+        permission="orgs.unit.view",
+        order=10,
+        kinds=BUREAUS,
+        shared=True,
+    ),
     Widget(
         key="orgs.my_school",
         render=render_my_school,
@@ -55,5 +62,5 @@ WIDGETS = [
         order=10,
         kinds=frozenset({UnitKind.SCHOOL}),
     ),
-    Widget(key="orgs.people_below", render=render_people_below, permission="orgs.user.overview", order=20),
+    Widget(key="orgs.people_below", render=render_people_below, permission="orgs.user.overview", order=20, shared=True),
 ]

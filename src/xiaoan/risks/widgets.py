@@ -20,4 +20,6 @@ def render_risk_colours(request: Any) -> str | None:
     return render_to_string("risks/widgets/risk_colours.html", context, request=request)
 
 
-WIDGETS = [Widget(key="risks.colours", render=render_risk_colours, permission="risks.riskpoint.view", order=30)]
+WIDGETS = [
+    Widget(key="risks.colours", render=render_risk_colours, permission="risks.riskpoint.view", order=30, shared=True)
+]

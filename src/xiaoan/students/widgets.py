@@ -47,5 +47,6 @@ WIDGETS = [
         permission="students.overview",
         order=30,
         kinds=BUREAUS,
+        shared=True,
     ),
 ]

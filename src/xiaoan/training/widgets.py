@@ -30,5 +30,6 @@ WIDGETS = [
         render=render_certificates_due,
         permission="training.trainingrecord.view",
         order=45,
+        shared=True,
     ),
 ]
