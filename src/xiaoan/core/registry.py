@@ -27,7 +27,7 @@ class Widget:
 
     ``shared``: the widget shows the same to everyone acting in the same unit with the same role (a region's
     aggregates, read through ``for_user``), so the home page may reuse its HTML for ``WIDGET_CACHE_SECONDS``
-    (docs/decisions.md 51). A widget that depends on the person (their own tasks) must leave it False.
+    (docs/decisions.md 52). A widget that depends on the person (their own tasks) must leave it False.
     """
 
     key: str
