@@ -2,9 +2,7 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -12,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from .dbrouter import use_replica
+from .regioncache import region_cached
 from .registry import widgets
 from .scoping import get_policy
 
@@ -35,17 +34,11 @@ def home(request):
 
 
 def render_widget(widget: Any, request: Any, membership: Any) -> str | None:
-    """A shared widget's HTML comes from the cache for the unit, role and language it was rendered for: a city's
-    aggregates over a million hazards are computed once a minute, not on every officer's home page."""
-    seconds = settings.WIDGET_CACHE_SECONDS
-    if not (widget.shared and membership and seconds):
+    """A shared widget's HTML comes from the region cache (unit, role, language): a city's aggregates over a
+    million hazards are computed once a minute, not on every officer's home page."""
+    if not widget.shared:
         return widget.render(request)
-    key = f"xa-widget:{widget.key}:{membership.unit.path}:{membership.role}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = widget.render(request) or ""
-        cache.set(key, html, seconds)
-    return html or None
+    return region_cached(f"widget:{widget.key}", request, get_language(), lambda: widget.render(request) or "") or None
 
 
 @never_cache

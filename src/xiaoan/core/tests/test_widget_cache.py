@@ -54,3 +54,22 @@ def test_with_no_cache_time_every_view_renders_it(city, calls):
     for _ in range(2):
         city.client_for("county_a_officer").get("/")
     assert len([call for call in calls if call[0] != "personal"]) == 2
+
+
+@override_settings(WIDGET_CACHE_SECONDS=60)
+def test_the_hazard_lists_roll_up_is_reused_per_filter_and_unit(city, monkeypatch):
+    from xiaoan.hazards import selectors
+
+    real, seen = selectors.breakdown, []
+
+    def counting(user, filters, **kwargs):
+        seen.append(user.username)
+        return real(user, filters, **kwargs)
+
+    monkeypatch.setattr(selectors, "breakdown", counting)
+    officer = city.client_for("county_a_officer")
+    for _ in range(2):
+        assert officer.get("/hazards/").status_code == 200
+    assert officer.get("/hazards/?state=reported").status_code == 200
+    assert city.client_for("county_b_officer").get("/hazards/").status_code == 200
+    assert seen == ["county_a_officer", "county_a_officer", "county_b_officer"]

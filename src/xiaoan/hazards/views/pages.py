@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xiaoan.core.regioncache import region_cached
 from xiaoan.core.scoping import ensure_allowed, get_for_user, get_policy
 from xiaoan.orgs.views import call_service, is_htmx, querystring_without_page
 
@@ -37,7 +38,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "page": selectors.window(selectors.hazard_list(request.user, filters, today=today), request.GET.get("page")),
         "today": today,
-        "rollup": selectors.breakdown(request.user, filters, today=today),
+        "rollup": region_cached(  # the per-county / per-school table: a region aggregate, a minute old at most
+            "hazards.breakdown",
+            request,
+            (querystring_without_page(request), today),
+            lambda: selectors.breakdown(request.user, filters, today=today),
+        ),
         "querystring": querystring_without_page(request),
         "can_export": policy.allows(request.user, "hazards.hazard.export"),
         "can_report": policy.allows(request.user, "hazards.hazard.report"),
