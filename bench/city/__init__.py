@@ -1,0 +1,1 @@
+"""The synthetic city's writers, one module per domain, and the pure plans they follow (``plans``)."""
