@@ -3,6 +3,10 @@
 A job sends the queued links of one letter in batches (rows locked with SKIP LOCKED on PostgreSQL, so two jobs
 never send the same message), records the outcome of every message, and queues itself again while work is
 left. Failed messages are retried by a periodic job after 2, 4, 8 … minutes, up to a rule's number of attempts.
+
+Publication queues every link without reading the guardians (it must stay a plain ``INSERT … SELECT``): this
+job, which loads each guardian anyway, marks the links of guardians without a number ``no_mobile``, without
+spending a slot of the throttle on them.
 """
 
 from __future__ import annotations
@@ -98,6 +102,9 @@ def deliver(
             if not batch:
                 break
             for link in batch:
+                if not link.guardian.mobile:
+                    counts[_no_mobile(link)] += 1
+                    continue
                 throttle.wait()
                 counts[_send_one(link, max_attempts)] += 1
             with unscoped(REASON):
@@ -109,13 +116,18 @@ def deliver(
     return counts
 
 
+def _no_mobile(link: ReceiptLink) -> str:
+    """Nothing to send to: the family gets the printed letter with its QR code instead."""
+    link.sms_state, link.sms_error, link.sms_next_at = SmsState.NO_MOBILE, "", None
+    return "no_mobile"
+
+
 def _send_one(link: ReceiptLink, max_attempts: int) -> str:
     now = timezone.now()
     try:
         result = send_sms(link.guardian.mobile, sms_text(link))
     except InvalidMobile:
-        link.sms_state, link.sms_error, link.sms_next_at = SmsState.NO_MOBILE, "", None
-        return "no_mobile"
+        return _no_mobile(link)
     link.sms_attempts += 1
     if result.ok:
         link.sms_state, link.sms_sent_at, link.sms_error, link.sms_next_at = SmsState.SENT, now, "", None

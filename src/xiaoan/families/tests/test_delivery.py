@@ -33,7 +33,7 @@ def states(letter) -> dict[str, int]:
 
 def test_it_texts_every_guardian_with_a_mobile_the_personal_link(letter, roster, outbox):
     counts = deliver(letter.pk, sleep=lambda s: None)
-    assert counts == {"sent": 7, "failed": 0, "no_mobile": 0}
+    assert counts == {"sent": 7, "failed": 0, "no_mobile": 1}
     phones = [phone for phone, _text in outbox]
     assert len(phones) == 7 and phones.count("13800138001") == 2  # the brothers' guardian: one text per child
     text = dict((phone, text) for phone, text in outbox)["13800138003"]
@@ -41,14 +41,32 @@ def test_it_texts_every_guardian_with_a_mobile_the_personal_link(letter, roster,
     assert states(letter) == {SmsState.SENT: 7, SmsState.NO_MOBILE: 1}
 
 
+def test_a_guardian_without_a_mobile_is_marked_by_the_job_without_a_throttle_slot(letter, roster, monkeypatch):
+    waits: list[int] = []
+
+    class CountingThrottle(Throttle):
+        def wait(self) -> None:
+            waits.append(1)
+            super().wait()
+
+    monkeypatch.setattr(delivery, "Throttle", CountingThrottle)
+    zhao = ReceiptLink.objects.system(REASON).get(receipt=receipt_of(letter, roster.pupils["zhao"]))
+    assert zhao.sms_state == SmsState.QUEUED  # publication does not read the guardians
+    assert deliver(letter.pk, sleep=lambda s: None) == {"sent": 7, "failed": 0, "no_mobile": 1}
+    zhao.refresh_from_db()
+    assert zhao.sms_state == SmsState.NO_MOBILE and zhao.sms_attempts == 0
+    assert len(waits) == 7
+
+
 def test_it_sends_in_batches_and_queues_itself_for_the_rest(letter, outbox, monkeypatch):
     queued: list[int] = []
     monkeypatch.setattr(delivery, "BATCH", 2)
     monkeypatch.setattr(delivery, "queue_delivery", queued.append)
-    counts = deliver(letter.pk, budget=5, sleep=lambda s: None)
-    assert counts["sent"] == 5 and len(outbox) == 5
+    counts = deliver(letter.pk, budget=5, sleep=lambda s: None)  # the budget counts links handled
+    assert counts["sent"] + counts["no_mobile"] == 5 and len(outbox) == counts["sent"]
     assert queued == [letter.pk]
-    assert deliver(letter.pk, sleep=lambda s: None)["sent"] == 2
+    rest = deliver(letter.pk, sleep=lambda s: None)
+    assert counts["sent"] + rest["sent"] == 7 and len(outbox) == 7
 
 
 def test_the_throttle_spaces_messages_by_the_rate():
@@ -92,7 +110,7 @@ def test_a_failure_then_success_ends_sent(letter, monkeypatch, outbox):
 
 def _sent_yesterday(letter) -> None:
     yesterday = timezone.now() - dt.timedelta(days=1)
-    ReceiptLink.objects.system(REASON).filter(letter=letter).exclude(sms_state=SmsState.NO_MOBILE).update(
+    ReceiptLink.objects.system(REASON).filter(letter=letter).exclude(guardian__mobile_hash__isnull=True).update(
         sms_state=SmsState.SENT, sms_sent_at=yesterday
     )
 
