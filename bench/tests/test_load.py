@@ -1,9 +1,10 @@
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.load import LoadError, Req, parse_wrk, run_open_loop
+from bench.load import LoadError, Req, _Parser, parse_wrk, run_open_loop, run_schedule, schedule
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000
   2 threads and 32 connections
@@ -104,3 +105,111 @@ def test_the_open_loop_client_counts_refused_connections_as_failures():
     result = run_open_loop(f"http://127.0.0.1:{free_port()}", [Req("GET", "/")], rate=20, seconds=0.5, timeout=1)
     assert result.answered == 0
     assert result.failures == result.scheduled == 10
+    assert {sample.failure for sample in result.samples} == {"connect: ConnectionRefusedError"}
+
+
+def test_a_schedule_runs_its_phases_one_after_the_other():
+    offsets = schedule([(10, 1), (100, 0.5), (10, 0.3)])
+    assert len(offsets) == 10 + 50 + 3
+    assert offsets[:2] == [0.0, 0.1] and offsets[10] == 1.0 and offsets[11] == pytest.approx(1.01)
+    assert offsets[60] == 1.5 and offsets[-1] == pytest.approx(1.7)
+    assert offsets == sorted(offsets)
+
+
+def test_the_parser_waits_for_a_whole_answer_and_keeps_what_follows():
+    parser = _Parser()
+    parser.feed(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nContent-Length: 4\r\n\r\nbu")
+    assert parser.response() is None
+    parser.feed(b"syHTTP/1.1 200 OK\r\n")
+    assert parser.response() == (503, {"retry-after": "10", "content-length": "4"}, b"busy")
+    assert bytes(parser.buffer) == b"HTTP/1.1 200 OK\r\n"
+
+
+def test_the_parser_reads_chunks_split_anywhere_and_bodies_ended_by_the_close():
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+    for cut in range(len(answer)):
+        parser = _Parser()
+        parser.feed(answer[:cut])
+        assert parser.response() is None
+        parser.feed(answer[cut:])
+        assert parser.response()[2] == b"abcde"
+    parser = _Parser()
+    parser.feed(b"HTTP/1.0 200 OK\r\n\r\nuntil the end")
+    assert parser.response() is None
+    assert parser.response(eof=True) == (200, {"connection": "close"}, b"until the end")
+
+
+class ClosingServer:
+    """Answers the first request on each connection (503 with Retry-After, kept alive), then reads the second and
+    closes without answering — what a server does when a kept-alive connection times out as a request arrives."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.connections = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
+
+    def talk(self, conn):
+        with conn:
+            reader = conn.makefile("rb")
+            for answered in (True, False):
+                while (line := reader.readline()) not in (b"\r\n", b""):
+                    pass
+                if line == b"":
+                    return
+                if answered:
+                    conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_the_client_resends_once_when_a_kept_alive_connection_was_closed_under_it():
+    server = ClosingServer()
+    url = f"http://127.0.0.1:{server.sock.getsockname()[1]}"
+    try:
+        result = run_schedule(url, [Req("GET", "/")], [0.0, 0.2, 0.4], connections=1, timeout=2)
+    finally:
+        server.sock.close()
+    assert result.failures == 0
+    assert result.statuses == {503: 3}
+    assert all(sample.retry_after for sample in result.samples)
+    assert result.connections_opened == server.connections == 3
+
+
+def test_the_client_gives_up_on_a_server_that_never_answers_after_its_timeout():
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        result = run_schedule(f"http://127.0.0.1:{silent.getsockname()[1]}", [Req("GET", "/")], [0.0, 0.1],
+                              connections=4, timeout=0.5)  # fmt: skip
+    finally:
+        silent.close()
+    assert result.failures == 2 and result.answered == 0
+    assert all(sample.done and sample.latency is None for sample in result.samples)
+    assert {sample.failure for sample in result.samples} == {"no answer within the timeout"}
+
+
+def test_a_stop_rule_ends_the_sending_early(http_server):
+    result = run_schedule(http_server, [Req("POST", "/", "a")], [i / 100 for i in range(300)],
+                          stop=lambda samples, now: now > 0.5)  # fmt: skip
+    assert 50 <= result.scheduled < 200
+    assert result.failures == 0 and result.answered == result.scheduled
+
+
+def test_several_client_processes_share_the_schedule_and_give_back_every_sample_in_order(http_server):
+    Handler.seen = []
+    requests = [Req("POST", "/", f"r{index}") for index in range(60)]
+    result = run_schedule(http_server, requests, [i / 60 for i in range(60)], connections=8, processes=2)
+    assert [sample.index for sample in result.samples] == list(range(60))
+    assert result.answered == 60 and result.failures == 0
+    assert sorted(Handler.seen) == sorted(f"r{index}".encode() for index in range(60))
+    assert all(sample.due == pytest.approx(sample.index / 60) for sample in result.samples)

@@ -95,9 +95,13 @@ def _serve_parser() -> argparse.ArgumentParser:
 
 
 def _gunicorn_command(host: str, port: int, workers: int, threads: int, extra: list[str]) -> list[str]:
+    """gthread workers that time each request's wait for a thread, so the public endpoints can shed overload."""
+    from xiaoan.core.overload import WORKER_CLASS, WORKER_CONNECTIONS
+
     return [
         sys.executable, "-m", "gunicorn", "xiaoan.config.wsgi:application",
-        "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
+        "--worker-class", WORKER_CLASS, "--worker-connections", str(WORKER_CONNECTIONS),
+        "--workers", str(workers), "--threads", str(threads),
         "--bind", f"{host}:{port}", "--access-logfile", "-", *extra,
     ]  # fmt: skip
 

@@ -5,6 +5,9 @@ storage) per test, in Chinese and the Asia/Shanghai time zone like our users. Co
 pytest-django's `live_server`. Playwright runs an event loop in the test thread, so Django's
 async-safety check must be relaxed for the database calls the tests make
 (DJANGO_ALLOW_ASYNC_UNSAFE, also set by `make test`).
+
+Tests sign in with `test_shell_browser.sign_in`: the real login form and, for the bureau administrators
+(who must use TOTP), the real code step with a code made from the persona's known secret.
 """
 
 import os
