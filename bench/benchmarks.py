@@ -322,12 +322,13 @@ def letter_publication(conninfo: str) -> Figure:
             receipts_written = cursor.rowcount
             cursor.execute(links_sql, params)
             links_written = cursor.rowcount
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign-key checks a commit would make
         sql_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     letter = Letter.objects.system("benchmark").get(pk=letter_id)
     return Figure(
         key="letter_publication", label="letter publication for the whole city (wall time)", value=app_seconds,
-        unit="s", limit=sql_seconds, limit_label="the same rows by INSERT … SELECT (receipts, links)",
+        unit="s", limit=sql_seconds, limit_label="the same rows by INSERT … SELECT (receipts, links), foreign keys checked",
         targets=[Target("max_ratio", 2.0, "≤ 2 × the INSERT … SELECT (issue 4)")],
         details={"receipts": letter.receipts_count, "links": letter.links_count,
                  "SQL rows": f"{receipts_written} + {links_written}"},
@@ -354,7 +355,9 @@ def pages(app: Server, conninfo: str, s: Settings, paths: list[tuple[str, str, f
         cookie = f"sessionid={client.cookies['sessionid'].value}"
         for label, path, target_ms in paths:
             with CaptureQueriesContext(connection) as captured:
-                status = client.get(path).status_code
+                began = time.perf_counter()
+                status = client.get(path).status_code  # the first view: region aggregates not cached yet
+                cold_ms = (time.perf_counter() - began) * 1000
             if status != 200:
                 figures.append(Figure(key=f"page {path} {level}", label=f"{label} — {level} user", value=None,
                                       unit="ms", note=f"the page answered {status} in the capture run"))  # fmt: skip
@@ -371,7 +374,8 @@ def pages(app: Server, conninfo: str, s: Settings, paths: list[tuple[str, str, f
                     key=f"page {path} {level}", label=f"{label} — {level} user: p95", value=summary.get("p95_ms"),
                     unit="ms", limit=sql.get("p95_ms"), limit_label=f"its {len(selects)} SELECTs by psycopg, p95",
                     targets=[Target("max", target_ms, f"< {target_ms:.0f} ms (issue 3)")],
-                    details={"p50": summary.get("p50_ms"), "SQL p50": sql.get("p50_ms"), "queries": len(captured),
+                    details={"p50": summary.get("p50_ms"), "cold (first view, in-process)": f"{cold_ms:.0f} ms",
+                             "SQL p50": sql.get("p50_ms"), "queries": len(captured),
                              "requests": result.answered, "errors": result.errors()},
                 )
             )  # fmt: skip
