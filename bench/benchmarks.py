@@ -328,7 +328,8 @@ def letter_publication(conninfo: str) -> Figure:
     letter = Letter.objects.system("benchmark").get(pk=letter_id)
     return Figure(
         key="letter_publication", label="letter publication for the whole city (wall time)", value=app_seconds,
-        unit="s", limit=sql_seconds, limit_label="the same rows by INSERT … SELECT (receipts, links), foreign keys checked",
+        unit="s", limit=sql_seconds,
+        limit_label="the same rows by INSERT … SELECT (receipts, links), foreign keys checked",
         targets=[Target("max_ratio", 2.0, "≤ 2 × the INSERT … SELECT (issue 4)")],
         details={"receipts": letter.receipts_count, "links": letter.links_count,
                  "SQL rows": f"{receipts_written} + {links_written}"},
