@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -30,7 +31,8 @@ def home(request):
         html = render_widget(widget, request, membership)
         if html:
             rendered.append(html)
-    return render(request, "core/home.html", {"widgets": rendered})
+    minutes = max(1, round(settings.WIDGET_CACHE_SECONDS / 60)) if settings.WIDGET_CACHE_SECONDS else 0
+    return render(request, "core/home.html", {"widgets": rendered, "region_cache_minutes": minutes})
 
 
 def render_widget(widget: Any, request: Any, membership: Any) -> str | None:

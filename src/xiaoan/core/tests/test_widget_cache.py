@@ -73,3 +73,8 @@ def test_the_hazard_lists_roll_up_is_reused_per_filter_and_unit(city, monkeypatc
     assert officer.get("/hazards/?state=reported").status_code == 200
     assert city.client_for("county_b_officer").get("/hazards/").status_code == 200
     assert seen == ["county_a_officer", "county_a_officer", "county_b_officer"]
+
+
+@override_settings(WIDGET_CACHE_SECONDS=60)
+def test_the_home_page_says_how_fresh_the_region_totals_are(city):
+    assert "区域汇总数字每 1 分钟更新一次" in city.client_for("county_a_officer").get("/").content.decode()
