@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
+_SEPARATORS = re.compile(r"[\s\-‐—_'’`]+")
 
 
 class IdentityError(ValueError):
@@ -23,12 +25,17 @@ class IdentityError(ValueError):
 
 def _squeeze(value: str) -> str:
     """Full-width digits to ASCII, all spaces and separators out, upper case."""
-    text = unicodedata.normalize("NFKC", value or "")
-    return re.sub(r"[\s\-‐—_'’`]+", "", text).upper()
+    value = value or ""
+    if value.isascii() and value.isalnum():  # already plain (most cells): nothing to take out
+        return value.upper()
+    text = unicodedata.normalize("NFKC", value)
+    return _SEPARATORS.sub("", text).upper()
 
 
 def id_check_char(first17: str) -> str:
-    return _CHECK_CHARS[sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("the check character is computed from the first 17 digits")
+    return _CHECK_CHARS[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def damaged_message() -> str:

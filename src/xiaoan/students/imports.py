@@ -4,7 +4,8 @@ Files vary: headers in any order and wording, title lines, a two-row header ("�
 grade and class cells merged down a block of rows, one or two guardians per row, total lines at the end.
 A row updates the pupil it names — matched by ID number, else student number, else class + name + date
 of birth — or enrols a new one; classes of the current school year are created as needed. Valid rows wait in a
-spool (a temporary file) and are written set-based by ``bulk.RosterWriter``, so a city's file fits in memory.
+spool (a temporary file), the keys for finding a pupil named twice in a scratch database, and the rows are written
+set-based by ``bulk.RosterWriter``: memory stays flat however long the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoan.core.tabular.columns import Column, choice, text
+from xiaoan.core.tabular.scratch import KeyLedger
 from xiaoan.core.tabular.spec import ImportResult, ImportSpec, ParsedRow, RowError, register_spec
 from xiaoan.core.tabular.spool import RowSpool
 
@@ -28,6 +30,9 @@ from .identity import IdentityError, birth_date_of, normalise_id_number, normali
 from .models import Gender, Relation, SchoolClass
 
 TOTAL_WORDS = ("合计", "总计", "小计", "共计")
+GUARDIAN_KEYS = tuple((f"guardian{n}_name", f"guardian{n}_relation", f"guardian{n}_mobile") for n in (1, 2))
+CLASS_CACHE = 1_000
+ID_KEY, NUMBER_KEY, CLASS_KEY = 1, 2, 3  # the kinds of key that name a pupil, in the order errors report them
 FILL_DOWN = ("grade", "class_name")
 _CLASS_NUMBER = re.compile(r"^[（(]?(\d{1,2})[)）]?班?$")
 _NUMBER_IN_NAME = re.compile(r"[（(](\d{1,2})[)）]")
@@ -42,6 +47,23 @@ RELATION_WORDS = {
     Relation.MATERNAL_GRANDMOTHER: ("外祖母", "外婆", "姥姥"),
 }
 _RELATIONS = {word: relation for relation, words in RELATION_WORDS.items() for word in words}
+
+
+def is_total_line(raw: dict[str, str]) -> bool:
+    return any(value.replace(" ", "").startswith(TOTAL_WORDS) for value in raw.values())
+
+
+def read_class(written: str, grade_cell: str) -> tuple[int, str] | None:
+    """(grade, class name) from the class cell and the grade cell as written, or None when the grade is unclear."""
+    written = written.replace("(", "（").replace(")", "）")  # the reader made brackets half-width
+    grade = parse_grade(written)
+    if grade is not None:
+        return grade, written
+    grade = parse_grade(grade_cell)
+    if grade is None:
+        return None
+    match = _CLASS_NUMBER.match(written)
+    return grade, class_name(grade, int(match.group(1))) if match else written
 
 
 def parse_relation(value: str) -> str:
@@ -61,7 +83,7 @@ def parse_date(value: str) -> datetime.date:
 
 def person_name(value: str) -> str:
     """Chinese names carry no spaces: "张 小明" (typed to line up a column) is 张小明."""
-    name = re.sub(r"\s+", "", value)
+    name = "".join(value.split())  # every kind of space, the full-width one too
     if len(name) > 50:
         raise ValueError(_("不能超过 %(n)d 个字符。 At most %(n)d characters.") % {"n": 50})
     return name
@@ -179,10 +201,11 @@ class RosterImport(ImportSpec):
     def __init__(self, *, actor: Any, unit: Any) -> None:
         super().__init__(actor=actor, unit=unit)
         self._above: dict[str, str] = {}
+        self._classes: dict[tuple[str, str], tuple[int, str] | None] = {}  # a school has tens of classes, not more
 
     # --- reading ----------------------------------------------------------------------------------
     def prepare_row(self, raw: dict[str, str]) -> dict[str, str] | None:
-        if any(value.replace(" ", "").startswith(TOTAL_WORDS) for value in raw.values()):
+        if "计" in "".join(raw.values()) and is_total_line(raw):  # 合计/总计/小计/共计: one test for most rows
             return None
         for key in FILL_DOWN:  # a merged cell holds its value in the first row of the block only
             if key in raw:
@@ -193,6 +216,7 @@ class RosterImport(ImportSpec):
         return raw
 
     def validate_row(self, row: ParsedRow) -> Iterable[tuple[str | None, str]]:
+        values = row.values
         if self.class_of(row) is None:
             yield (
                 "class_name",
@@ -201,55 +225,62 @@ class RosterImport(ImportSpec):
                     " The grade of the class is unclear: write 三年级（2）班 or fill in the grade column."
                 ),
             )
-        if row.get("id_number") and row.get("date_of_birth"):
-            if birth_date_of(row["id_number"]) != row["date_of_birth"]:
-                yield "date_of_birth", _("出生日期与身份证号不一致。 The date of birth does not match the ID number.")
-        for n in (1, 2):
-            if row.get(f"guardian{n}_mobile") and not row.get(f"guardian{n}_name"):
-                yield f"guardian{n}_name", _("填写了手机号但缺少监护人姓名。 The guardian's name is missing.")
+        id_number, birth = values.get("id_number"), values.get("date_of_birth")
+        if id_number and birth and birth_date_of(id_number) != birth:
+            yield "date_of_birth", _("出生日期与身份证号不一致。 The date of birth does not match the ID number.")
+        for name, _relation, mobile in GUARDIAN_KEYS:
+            if values.get(mobile) and not values.get(name):
+                yield name, _("填写了手机号但缺少监护人姓名。 The guardian's name is missing.")
 
     def class_of(self, row: ParsedRow) -> tuple[int, str] | None:
-        """(grade, class name) of a row: 三年级（2）班, or a grade column with 2 / (2)班 in the class column."""
-        written = row["class_name"].replace("(", "（").replace(")", "）")  # the reader made brackets half-width
-        grade = parse_grade(written)
-        if grade is not None:
-            return grade, written
-        grade = parse_grade(row.get("grade") or "")
-        if grade is None:
-            return None
-        match = _CLASS_NUMBER.match(written)
-        return grade, class_name(grade, int(match.group(1))) if match else written
+        """(grade, class name) of a row: 三年级（2）班, or a grade column with 2 / (2)班 in the class column.
+        Remembered per (class, grade) as written: every row asks, and a file names few classes."""
+        written = (row.values["class_name"], row.values.get("grade") or "")
+        if written not in self._classes:
+            if len(self._classes) >= CLASS_CACHE:
+                self._classes.clear()  # a file naming thousands of classes is wrong anyway: stay small
+            self._classes[written] = read_class(*written)
+        return self._classes[written]
 
-    def key_of(self, row: ParsedRow) -> tuple:
-        if row.get("id_number"):
-            return ("id", row["id_number"])
-        if row.get("student_number"):
-            return ("number", row["student_number"])
-        return ("class", self.class_of(row), row["name"], row.get("date_of_birth"))
+    def keys_of(self, row: ParsedRow) -> list[tuple[int, tuple]]:
+        """What no two rows may share, by kind: the ID number and the student number (each names one pupil of the
+        school), or, for a row with neither, the class, name and date of birth."""
+        values = row.values
+        keys: list[tuple[int, tuple]] = []
+        if values.get("id_number"):
+            keys.append((ID_KEY, (values["id_number"],)))
+        if values.get("student_number"):
+            keys.append((NUMBER_KEY, (values["student_number"],)))
+        if not keys:
+            keys.append((CLASS_KEY, (self.class_of(row), values["name"], values.get("date_of_birth"))))
+        return keys
 
     def validate_all(self, rows: Sequence[ParsedRow]) -> Iterable[RowError]:
-        """A pupil named twice. Keys are held as 64-bit hashes (memory flat enough for a city's file); rows whose
-        hashes meet are compared exactly in a second pass, so a hash collision never reports a false duplicate."""
-        first: dict[int, int] = {}
-        suspects: dict[int, int] = {}  # row number -> row number of the first row with the same hash
-        for row in rows:
-            digest = hash(self.key_of(row))
-            if digest in first:
-                suspects[row.number] = first[digest]
-            else:
-                first[digest] = row.number
-        del first
-        if not suspects:
-            return
-        wanted = set(suspects) | set(suspects.values())
-        keys = {row.number: self.key_of(row) for row in rows if row.number in wanted}
-        for number, earlier in sorted(suspects.items()):
-            if keys[number] == keys[earlier]:
-                yield RowError(
-                    number,
-                    self.header_of("name"),
-                    _("与第 %(first)d 行是同一名学生。 The same pupil as row %(first)d.") % {"first": earlier},
-                )
+        """A pupil named twice, or two rows with one student number. The keys wait in a scratch database rather
+        than in memory, so a city's file costs no more memory than a school's (``core.tabular.scratch``)."""
+        with KeyLedger() as ledger:
+            for row in rows:
+                for kind, key in self.keys_of(row):
+                    ledger.add(key, row.number, kind)
+            reported = 0
+            for number, first, kind in ledger.repeats():
+                if number == reported:
+                    continue  # the same pupil again: one error is enough
+                reported = number
+                yield self._repeat_error(number, first, kind)
+
+    def _repeat_error(self, number: int, first: int, kind: int) -> RowError:
+        if kind == NUMBER_KEY:
+            return RowError(
+                number,
+                self.header_of("student_number"),
+                _("学号与第 %(first)d 行相同。 The same student number as row %(first)d.") % {"first": first},
+            )
+        return RowError(
+            number,
+            self.header_of("name"),
+            _("与第 %(first)d 行是同一名学生。 The same pupil as row %(first)d.") % {"first": first},
+        )
 
     # --- writing ----------------------------------------------------------------------------------
     def row_store(self) -> RowSpool:

@@ -102,6 +102,8 @@ class Pupil(ScopedModel):
         indexes = [
             models.Index(fields=["unit", "status"], name="pupil_unit_status"),
             models.Index(fields=["id_number_hash"], name="pupil_id_hash"),
+            # the roster import matches pupils without numbers by class, name and birth: by name within the school
+            models.Index(fields=["unit", "name"], name="pupil_unit_name"),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,13 @@
-"""Reading uploaded tables: xlsx / xls / ods through python-calamine, csv in UTF-8 (with or without BOM) or GB18030.
+"""Reading uploaded tables: xlsx, xls and ods workbooks, csv in UTF-8 (with or without BOM) or GB18030.
 
-The format is told by the content, never by the file name. The header row need not be the first: bureau
-templates often start with a title line or two, so the first rows are scanned for the one that matches the
-most declared headers.
+The format is told by the content, never by the file name. csv and xlsx are streamed, so memory does not grow with
+the file: csv is decoded and split as it is read, xlsx is parsed as it is inflated (``xlsx.py``). xls and ods go
+through python-calamine, which reads the whole sheet into memory — those formats cannot be streamed (an xls keeps
+its cells in one compound-file stream with shared strings and offsets spread across it) and they hold at most
+65,536 rows (xls) or are rare (ods), so a city-sized roster comes as xlsx or csv.
+
+The header row need not be the first: bureau templates often start with a title line or two, so the first rows are
+scanned for the one that matches the most declared headers.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import codecs
 import csv
 import io
 import itertools
+import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,6 +25,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from .columns import Column, normalise_cell, normalise_header
+from .xlsx import XlsxError, declared_rows, xlsx_rows
 
 HEADER_SCAN_ROWS = 10
 LOSSY_NUMBER = 10**15
@@ -25,6 +33,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 Row = tuple[int, list[str]]  # (row number as the user sees it, 1-based; cells)
+_NFKC = unicodedata.normalize  # what ``normalise_cell`` does to a text cell, without its type checks
 
 
 class TabularReadError(Exception):
@@ -55,7 +64,48 @@ def read_rows(fileobj: IO[bytes]) -> Iterator[Row]:
     return _csv_rows(fileobj)
 
 
+def unreadable_workbook() -> TabularReadError:
+    return TabularReadError(
+        _(
+            "无法读取该文件：它不是有效的 Excel（xlsx/xls）或 ODS 表格。"
+            " The file is not a readable xlsx, xls or ods workbook."
+        )
+    )
+
+
 def _workbook_rows(fileobj: IO[bytes]) -> Iterator[Row]:
+    if _is_xlsx(fileobj):
+        return _xlsx_rows(fileobj)
+    return _calamine_rows(fileobj)
+
+
+def _is_xlsx(fileobj: IO[bytes]) -> bool:
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            return "xl/workbook.xml" in archive.NameToInfo
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return False  # not a zip (xls) or a damaged one: calamine says which
+    finally:
+        fileobj.seek(0)
+
+
+def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[Row]:
+    try:
+        rows = xlsx_rows(fileobj)
+    except XlsxError:
+        raise unreadable_workbook() from None
+    return _converted(rows)
+
+
+def _converted(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
+    try:
+        for number, cells in rows:
+            yield number, [_workbook_cell(cell) for cell in cells]
+    except XlsxError:
+        raise unreadable_workbook() from None
+
+
+def _calamine_rows(fileobj: IO[bytes]) -> Iterator[Row]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -63,12 +113,7 @@ def _workbook_rows(fileobj: IO[bytes]) -> Iterator[Row]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except Exception:
-        raise TabularReadError(
-            _(
-                "无法读取该文件：它不是有效的 Excel（xlsx/xls）或 ODS 表格。"
-                " The file is not a readable xlsx, xls or ods workbook."
-            )
-        ) from None
+        raise unreadable_workbook() from None
     # calamine numbers rows from the top of the sheet, columns from the first used one
     return ((index, [_workbook_cell(cell) for cell in row]) for index, row in enumerate(rows, start=1))
 
@@ -77,6 +122,8 @@ def _workbook_cell(value: Any) -> str:
     """A number cell of 16 digits or more cannot be exact (a spreadsheet keeps 15 significant digits): it is
     kept in scientific notation, so a column of identity numbers stored as numbers is recognisably damaged
     instead of turning into plausible digits."""
+    if type(value) is str:  # most cells: the short way
+        return _NFKC("NFKC", value).strip()
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= LOSSY_NUMBER:
         return f"{float(value):.14E}".replace(".00000000000000E", "E")
     return normalise_cell(value)
@@ -101,7 +148,7 @@ def _csv_rows(fileobj: IO[bytes]) -> Iterator[Row]:
     first_line = text.readline()
     delimiter = max(",\t;", key=first_line.count)
     reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
-    return ((index, [normalise_cell(cell) for cell in row]) for index, row in enumerate(reader, start=1))
+    return ((index, [_NFKC("NFKC", cell).strip() for cell in row]) for index, row in enumerate(reader, start=1))
 
 
 def _csv_encoding(fileobj: IO[bytes], chunk: int = 1 << 20) -> str | None:
@@ -216,4 +263,21 @@ def cell(cells: list[str], index: int) -> str:
 
 
 def values_of(table: Table, cells: list[str]) -> dict[str, Any]:
-    return {key: cell(cells, index) for key, index in table.positions.items()}
+    width = len(cells)
+    return {key: cells[index] if index < width else "" for key, index in table.positions.items()}
+
+
+def estimate_rows(fileobj: IO[bytes]) -> int:
+    """Data rows below a one-line header, for a progress bar: the line count of a csv, the dimension an xlsx
+    declares, otherwise the non-blank rows counted. A cheap pass, corrected as the rows are read."""
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if head and sniff(head) == "csv":
+        lines = sum(block.count(b"\n") for block in iter(lambda: fileobj.read(1 << 20), b""))
+        fileobj.seek(0)
+        return max(0, lines - 1)
+    declared = declared_rows(fileobj) if head.startswith(ZIP_MAGIC) and _is_xlsx(fileobj) else None
+    if declared is not None:
+        return max(0, declared - 1)
+    return max(0, sum(1 for _number, cells in read_rows(fileobj) if not is_blank(cells)) - 1)

@@ -20,7 +20,7 @@ from xiaoan.core.scoping import ensure_allowed, ensure_in_scope, get_policy, uns
 from xiaoan.core.tasks import enqueue
 
 from .models import ImportJob
-from .reader import TabularReadError, is_blank, read_rows
+from .reader import TabularReadError, estimate_rows
 from .spec import ImportSpec, get_spec
 from .validation import Outcome, validate_file
 from .workbooks import error_workbook, write_rows
@@ -119,8 +119,8 @@ def _run(job: ImportJob) -> None:
 
 
 def _count_rows(upload: Any) -> int:
-    """Non-blank rows below a header on the first line: an estimate for the progress bar, corrected later."""
-    return max(0, sum(1 for _number, cells in read_rows(upload) if not is_blank(cells)) - 1)
+    """An estimate for the progress bar, corrected later (a cheap pass: it must not cost a second reading)."""
+    return estimate_rows(upload)
 
 
 def _set_progress(job: ImportJob, **fields: int) -> None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .reader import locate_table, read_rows, values_of
+from .scratch import ErrorLog
 from .spec import ImportSpec, ParsedRow, RowError
 
 if TYPE_CHECKING:
@@ -21,13 +22,13 @@ PROGRESS_EVERY = 500
 @dataclass
 class Outcome:
     rows: list[ParsedRow] | RowSpool = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=ErrorLog)  # in row order; memory stays flat however many
     seen: int = 0  # data rows read (blank rows not counted)
     header_row: int = 1
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return len(self.errors) == 0
 
 
 def reason_of(exc: Exception) -> str:
@@ -68,7 +69,6 @@ def validate_file(spec: ImportSpec, fileobj: IO[bytes], *, progress: Callable[[i
         outcome.errors.append(
             RowError(table.header_row, "", _("表头下面没有数据。 There are no rows below the header."))
         )
-    outcome.errors.sort(key=lambda error: error.row)
     if progress is not None:
         progress(outcome.seen)
     return outcome
