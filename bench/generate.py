@@ -146,6 +146,13 @@ def refresh_compliance(today: dt.date) -> int:
     return refresh_all(today=today)
 
 
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def vacuum_analyze() -> None:
     """Statistics for the planner and a visibility map for index-only scans, as autovacuum would leave them
     after a while — so it does not start in the middle of a benchmark instead. Outside a transaction."""
@@ -253,6 +260,9 @@ def generate(*, scale: str, seed: int, letter: bool = False, log: Callable[[str]
 
     step("transition logs", lambda: write_logs(posts, since))
     stats["rate limits lifted"] = ", ".join(step("rate limits", lambda: lift_rate_limits(today))) or "none"
+    # the obligations engine aggregates what was just loaded: without statistics the planner takes the fresh
+    # tables for empty and nests loops over them (minutes instead of seconds)
+    step("statistics", analyze)
     stats["compliance statuses"] = step("compliance statuses", lambda: refresh_compliance(today))
     if letter and _installed("families") and _installed("students"):
 
