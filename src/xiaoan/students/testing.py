@@ -68,6 +68,20 @@ def make_pupil(
     return pupil
 
 
+def import_roster(city: Any, content: bytes, name: str = "名册.csv") -> Any:
+    """Upload ``content`` as school A1's principal and run the import job to its end, as the worker would."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoan.core.tabular.services import import_run, import_submit
+
+    job = import_submit(
+        actor=city.principal, unit=city.school_a1, spec_name="roster", upload=SimpleUploadedFile(name, content)
+    )
+    import_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def roster_csv_lines(count: int, *, first: int = 0, classes: int = 40) -> Iterator[str]:
     """A class roster as a school exports it (UTF-8 CSV lines, header first): ``count`` pupils with valid ID
     numbers, two guardians for every other pupil, siblings (every tenth pupil) sharing a mobile number."""

@@ -25,7 +25,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from .columns import Column, normalise_cell, normalise_header
-from .xlsx import XlsxError, declared_rows, xlsx_rows
+from .xlsx import XlsxError, declared_rows, is_xlsx, xlsx_rows
 
 HEADER_SCAN_ROWS = 10
 LOSSY_NUMBER = 10**15
@@ -82,7 +82,7 @@ def _workbook_rows(fileobj: IO[bytes]) -> Iterator[Row]:
 def _is_xlsx(fileobj: IO[bytes]) -> bool:
     try:
         with zipfile.ZipFile(fileobj) as archive:
-            return "xl/workbook.xml" in archive.NameToInfo
+            return is_xlsx(archive)
     except (zipfile.BadZipFile, EOFError, ValueError):
         return False  # not a zip (xls) or a damaged one: calamine says which
     finally:

@@ -288,14 +288,24 @@ class _SheetRows:
         if kind == "b":
             return text == "1"
         if kind == "d":
-            return datetime.datetime.fromisoformat(text)
+            try:
+                return datetime.datetime.fromisoformat(text)
+            except ValueError:
+                return text  # shown as written; the column's parser explains what it expects
         number = float(text)
         if style in self.date_styles:
-            moment = from_excel(number, self.epoch)
-            if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
-                return moment.date()
-            return moment
+            return self.moment(number)
         return number
+
+    def moment(self, number: float) -> Any:
+        """A date-formatted number as calamine returns it: a date, a date and time, or a time of day."""
+        try:
+            moment = from_excel(number, self.epoch)
+        except (OverflowError, ValueError):
+            return number  # no calendar date: leave the number for the column's parser to refuse
+        if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
+            return moment.date()
+        return moment
 
     def read(self, source: IO[bytes]) -> Iterator[Row]:
         parser = _parser()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from xiaoan.core.tabular.spec import ImportResult, ParsedRow
 
 from ..grades import school_year_of
 from ..identity import birth_date_of
-from ..models import MoveKind, Pupil, PupilMove, PupilStatus, Relation, SchoolClass
+from ..models import Guardian, Guardianship, MoveKind, Pupil, PupilMove, PupilStatus, Relation, SchoolClass
 from .guardians import write_guardians
 from .tables import (
     MOVE_INSERT,
@@ -28,6 +28,7 @@ from .tables import (
     as_date,
     insert_rows,
     lookup,
+    refresh_statistics,
     table,
     update_rows,
 )
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
     from ..imports import RosterImport
 
 GUARDIAN_KEYS = tuple((f"guardian{n}_name", f"guardian{n}_relation", f"guardian{n}_mobile") for n in (1, 2))
+# the columns the look-ups filter on, whose statistics must describe the rows the import itself writes
+STATISTICS: dict[type[models.Model], Sequence[str]] = {
+    Pupil: ("id", "unit_id", "name", "student_number", "id_number_hash"),
+    Guardian: ("unit_id", "mobile_hash"),
+    Guardianship: ("pupil_id",),
+}
 
 CHUNK_ROWS = 2_000
 REASON = "the roster import writes into the uploader's school (checked by the framework)"
@@ -103,9 +110,14 @@ class RosterWriter:
         self.roll_end = roll_end(unit)
 
     def write(self, rows: Iterable[ParsedRow]) -> ImportResult:
+        written, statistics_at = 0, self.chunk_rows
         try:
             for chunk in chunks(rows, self.chunk_rows):
                 self._write_chunk(chunk)
+                written += len(chunk)
+                if written >= statistics_at:  # after the first chunk, then each time the rows written double
+                    refresh_statistics(STATISTICS)
+                    statistics_at = 2 * written
         except IntegrityError:
             raise Conflict(
                 _(

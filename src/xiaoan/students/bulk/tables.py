@@ -1,9 +1,11 @@
 """Set-based table writes and look-ups for the roster import, on PostgreSQL and SQLite.
 
 Rows go in with ``COPY`` on PostgreSQL (``executemany`` on SQLite). Look-ups by many keys (``lookup``) probe an index
-once per key on PostgreSQL, whatever the planner believes about the tables: rows written earlier in the import's own
-transaction have no statistics yet, and with ``IN (…2,000 keys…)`` the planner took every row of the school and
-filtered them, so each chunk cost more than the one before.
+once per key on PostgreSQL. The planner chooses that index from statistics, and none describe the rows written earlier
+in the import's own transaction: with ``IN (…2,000 keys…)`` it took every row of the school and filtered them, each
+chunk slower than the one before, and after a large import was rolled back (a table of many pages counted as empty)
+it probed the school's index even through the lateral join. So the import refreshes the statistics of the columns it
+looks up as it grows (``refresh_statistics``); ``ANALYZE`` samples the transaction's own rows.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 
 PUPIL_INSERT = (
     "id", "unit_id", "school_class_id", "name", "gender", "date_of_birth", "student_number", "id_number",
@@ -21,6 +23,7 @@ PUPIL_INSERT = (
 PUPIL_UPDATE = ("name", "gender", "date_of_birth", "student_number", "school_class_id", "status", "updated_at")
 GUARDIAN_INSERT = ("id", "unit_id", "name", "mobile", "mobile_hash", "created_at")
 TIE_INSERT = ("pupil_id", "guardian_id", "relation", "is_primary", "order")
+STATISTICS_LOCK_WAIT = "200ms"
 MOVE_INSERT = ("pupil_id", "from_unit_id", "to_unit_id", "from_class_id", "to_class_id", "kind", "on", "by_id",
                "created_at")  # fmt: skip
 
@@ -129,6 +132,25 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
             f"UPDATE {name} SET {assignments} WHERE id = %s",  # noqa: S608
             [(*row[1:], row[0]) for row in rows],
         )
+
+
+def refresh_statistics(columns_of: dict[type[models.Model], Sequence[str]]) -> None:
+    """``ANALYZE`` the columns inside the import's transaction (PostgreSQL), so its look-ups are planned for the rows
+    it has written. ``ANALYZE`` holds its lock until the transaction ends: another import analysing the same tables
+    is waited for at most ``STATISTICS_LOCK_WAIT``, then this one carries on with the statistics there are."""
+    if connection.vendor != "postgresql":
+        return  # SQLite plans by the indexes' shapes, without statistics
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        try:
+            with transaction.atomic():  # a savepoint: a timeout leaves the import's transaction usable
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [STATISTICS_LOCK_WAIT])
+                for model, columns in columns_of.items():
+                    cursor.execute(f"ANALYZE {table(model)} ({quoted(columns)})")
+        except OperationalError:
+            pass  # another import holds the statistics lock
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def delete_where(model: type[models.Model], column: str, values: Collection[Any]) -> None:

@@ -2,33 +2,25 @@ import io
 import math
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xiaoan.core.crypto import decrypt
 from xiaoan.core.tabular.models import ImportJob
-from xiaoan.core.tabular.services import import_run, import_submit
 from xiaoan.core.tabular.testing import read_sheet
 from xiaoan.core.tabular.validation import validate_file
 from xiaoan.students.bulk import CHUNK_ROWS, RosterWriter, Sealer
 from xiaoan.students.identity import id_hash, mobile_hash
 from xiaoan.students.imports import RosterImport
 from xiaoan.students.models import Guardian, Guardianship, Pupil, PupilMove
-from xiaoan.students.testing import make_class, make_pupil, roster_csv_lines, valid_id_number
+from xiaoan.students.testing import import_roster, make_class, make_pupil, roster_csv_lines, valid_id_number
 
 
 def roster_csv(count: int, *, first: int = 0, last_line: str = "") -> bytes:
     return ("".join(roster_csv_lines(count, first=first)) + last_line).encode()
 
 
-def run(city, content: bytes) -> ImportJob:
-    job = import_submit(
-        actor=city.principal, unit=city.school_a1, spec_name="roster", upload=SimpleUploadedFile("名册.csv", content)
-    )
-    import_run(job_id=job.pk)
-    job.refresh_from_db()
-    return job
+run = import_roster
 
 
 def counts(city) -> tuple[int, int, int]:

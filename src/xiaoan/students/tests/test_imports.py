@@ -5,11 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xiaoan.core.tabular.models import ImportJob
-from xiaoan.core.tabular.services import import_run, import_submit
+from xiaoan.core.tabular.services import import_submit
 from xiaoan.core.tabular.testing import read_sheet, xlsx_bytes
 from xiaoan.students.identity import id_hash
 from xiaoan.students.models import Guardian, Pupil, PupilStatus, Relation, SchoolClass
-from xiaoan.students.testing import valid_id_number
+from xiaoan.students.testing import import_roster, valid_id_number
 
 ID1 = valid_id_number(datetime.date(2016, 3, 7), 11)
 ID2 = valid_id_number(datetime.date(2016, 5, 9), 22)
@@ -17,12 +17,7 @@ ID3 = valid_id_number(datetime.date(2017, 1, 2), 33)
 
 
 def run(city, content: bytes, name: str = "名册.xlsx") -> ImportJob:
-    job = import_submit(
-        actor=city.principal, unit=city.school_a1, spec_name="roster", upload=SimpleUploadedFile(name, content)
-    )
-    import_run(job_id=job.pk)
-    job.refresh_from_db()
-    return job
+    return import_roster(city, content, name)
 
 
 def pupils(city):

@@ -6,28 +6,19 @@ import datetime
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from openpyxl import Workbook
 
 from xiaoan.core.tabular import scratch
 from xiaoan.core.tabular.models import ImportJob
-from xiaoan.core.tabular.services import import_run, import_submit
 from xiaoan.core.tabular.testing import read_sheet, xlsx_bytes
 from xiaoan.core.tabular.validation import validate_file
 from xiaoan.students.bulk import RosterWriter, tables
 from xiaoan.students.imports import RosterImport
 from xiaoan.students.models import Pupil
-from xiaoan.students.testing import make_class, make_pupil, roster_csv_lines, valid_id_number
+from xiaoan.students.testing import import_roster, make_class, make_pupil, roster_csv_lines, valid_id_number
 
-
-def run(city, content: bytes, name: str = "名册.csv") -> ImportJob:
-    job = import_submit(
-        actor=city.principal, unit=city.school_a1, spec_name="roster", upload=SimpleUploadedFile(name, content)
-    )
-    import_run(job_id=job.pk)
-    job.refresh_from_db()
-    return job
+run = import_roster
 
 
 def roster_rows(count: int, *, first: int = 0) -> list[list[str]]:
@@ -134,6 +125,58 @@ def test_look_ups_probe_an_index_per_key_even_before_the_new_rows_have_statistic
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "pupil_unit_name" in plan, plan[:600]  # not every pupil of the school, filtered by name
     assert "Seq Scan on students_pupil" not in plan, plan[:600]
+
+
+def lookup_plan(monkeypatch, sql: str, values: set[str], params: list) -> str:
+    captured: list = []
+    monkeypatch.setattr(tables, "select", lambda statement, arguments: captured.append((statement, arguments)) or [])
+    tables.lookup(sql, values, params)
+    monkeypatch.undo()
+    (statement, arguments) = captured[0]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement, arguments)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_statistics_are_refreshed_so_a_table_counted_as_empty_is_probed_by_its_key(city, monkeypatch):
+    from xiaoan.students.bulk.roster import STATISTICS
+
+    job = run(city, "".join(roster_csv_lines(3_000)).encode())
+    assert job.state == ImportJob.State.SUCCEEDED
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'students_pupil'")
+        assert cursor.fetchone()[0] >= 2_000  # analysed after the first chunk: the rows of its own transaction
+        cursor.execute(  # a city's guardians written in this transaction, then what a rolled-back import leaves
+            "INSERT INTO students_guardian (unit_id, name, mobile, mobile_hash, created_at)"
+            " SELECT %s, '家长' || n, '', md5(n::text) || md5(n::text), now() FROM generate_series(1, 300000) AS n",
+            [city.school_a1.pk],
+        )
+        cursor.execute("UPDATE pg_class SET reltuples = 0 WHERE relname = 'students_guardian'")
+    sql = "SELECT id FROM students_guardian WHERE unit_id = %s AND mobile_hash {key}"
+    digests = {f"{n:064x}" for n in range(2_000)}
+    trap = lookup_plan(monkeypatch, sql, digests, [city.school_a1.pk])
+    assert "Index Cond: (unit_id = " in trap, trap  # every guardian of the school, per key
+    tables.refresh_statistics(STATISTICS)
+    plan = lookup_plan(monkeypatch, sql, digests, [city.school_a1.pk])
+    assert "Index Cond: (unit_id = " not in plan and "mobile_hash)::text = k.value" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's locks")
+def test_an_import_waits_only_briefly_for_the_statistics_lock_another_import_holds(city):
+    import time
+
+    import psycopg
+
+    with psycopg.connect(**connection.get_connection_params()) as other:  # another import, mid-transaction
+        other.execute("LOCK TABLE students_pupil IN SHARE UPDATE EXCLUSIVE MODE")
+        started = time.monotonic()
+        tables.refresh_statistics({Pupil: ("name",)})
+        assert time.monotonic() - started < 5
+        assert not pupils(city).exists()  # and this import's transaction goes on
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            assert cursor.fetchone()[0] == "0"  # as it was
 
 
 def school_year() -> int:

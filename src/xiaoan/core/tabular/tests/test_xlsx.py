@@ -135,6 +135,12 @@ def test_it_turns_numbers_into_dates_by_their_number_format(number_format, expec
     assert rows == [(1, ["2016-03-10" if expected else "42439", "42439"])]
 
 
+def test_a_date_formatted_number_with_no_calendar_date_stays_a_number():
+    styles = '<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
+    sheet = '<row r="1"><c r="A1" s="1"><v>1E+20</v></c><c r="B1" t="d"><v>not a date</v></c></row>'
+    assert list(read_rows(io.BytesIO(workbook_bytes(sheet, styles=styles)))) == [(1, ["1E+20", "not a date"])]
+
+
 def test_it_counts_dates_from_1904_when_the_workbook_says_so():
     styles = '<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
     sheet = '<row r="1"><c r="A1" s="1"><v>40977</v></c></row>'
