@@ -12,7 +12,7 @@ VENDOR_STAMP := build/vendor/.xiaoan-vendor
 # Browser tests drive Chromium through Playwright, whose event loop trips Django's async check.
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: help install system-packages uv python-deps messages demo test test-sqlite test-postgres lint format serve worker clean bench
+.PHONY: help install system-packages uv python-deps messages demo test test-sqlite test-postgres guide-images lint format serve worker clean bench
 
 help:
 	@echo "make demo          install, then run the demo (http://127.0.0.1:8000/, accounts printed)"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint          ruff, ruff format --check, mypy, manage.py check, makemigrations --check"
 	@echo "make test-sqlite   test suite on SQLite only     (PYTEST_ARGS=\"-k name\" to narrow)"
 	@echo "make test-postgres test suite on PostgreSQL only"
+	@echo "make guide-images  browser tests on SQLite, saving their screenshots into docs/guide/img/"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make serve         web server (gunicorn) on 127.0.0.1:8000"
 	@echo "make worker        background task worker (django-q2)"
@@ -80,6 +81,10 @@ test-sqlite: install
 
 test-postgres: install
 	@$(UV) run python scripts/run_tests.py --skip-lint --only postgres $(PYTEST_ARGS)
+
+# The guide's screenshots: a plain test run keeps them in build/guide-img/ (tests/e2e/guide.py).
+guide-images: install
+	@XIAOAN_GUIDE_IMG=docs/guide/img $(UV) run python scripts/run_tests.py --skip-lint --only sqlite tests/e2e
 
 lint:
 	$(UV) run ruff check .

@@ -11,7 +11,8 @@ from PIL import Image
 from xiaoan.compliance.services import refresh_all
 from xiaoan.drills.testing import school_officer
 
-from .test_shell_browser import PHONE, named_city, screenshot, sign_in
+from .guide import screenshot
+from .test_shell_browser import PHONE, named_city, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

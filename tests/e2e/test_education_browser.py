@@ -13,7 +13,8 @@ from xiaoan.education.models import Topic
 from xiaoan.education.testing import make_activity
 from xiaoan.training.models import TrainingRecord
 
-from .test_shell_browser import named_city, screenshot, sign_in
+from .guide import screenshot
+from .test_shell_browser import named_city, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

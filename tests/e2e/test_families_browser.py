@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from xiaoan.families.testing import build_roster, published_letter, token_of
 
-from .test_shell_browser import PHONE, named_city, screenshot, sign_in
+from .guide import screenshot
+from .test_shell_browser import PHONE, named_city, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

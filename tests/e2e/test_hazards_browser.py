@@ -20,7 +20,8 @@ from xiaoan.hazards.models import Hazard, State
 from xiaoan.hazards.testing import safety_officer
 from xiaoan.orgs.models import User
 
-from .test_shell_browser import DESKTOP, PHONE, named_city, screenshot, sign_in
+from .guide import screenshot
+from .test_shell_browser import DESKTOP, PHONE, named_city, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

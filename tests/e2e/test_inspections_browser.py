@@ -14,7 +14,8 @@ from xiaoan.inspections.testing import make_plan, system_template
 from xiaoan.orgs.roles import Role
 from xiaoan.orgs.testing import make_person
 
-from .test_shell_browser import PHONE, named_city, screenshot, sign_in
+from .guide import screenshot
+from .test_shell_browser import PHONE, named_city, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -4,7 +4,6 @@ The screenshots are the ones of the user guide chapter on risk points (docs/guid
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,19 +12,14 @@ from xiaoan.orgs.testing import build_city
 from xiaoan.risks.models import RiskPoint
 from xiaoan.risks.testing import make_risk_point, school_safety_officer
 
+from .guide import screenshot
 from .test_shell_browser import sign_in  # the one sign-in helper, code step included
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 PHONE = {"width": 360, "height": 780}
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def test_a_safety_officer_grades_a_risk_point_by_lec_on_a_phone_and_sees_it_in_the_distribution(live_server, page):

@@ -1,13 +1,12 @@
 """The shell in a real browser: sign in, see only one's own county, switch language and identity, sign out.
 
-The screenshots these tests take are the ones the user guide (docs/guide/) shows; running the browser
-tests refreshes them.
+The screenshots these tests take are the ones the user guide (docs/guide/) shows; `make guide-images`
+refreshes them (tests/e2e/guide.py).
 """
 
 import os
 import re
 import time
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -17,11 +16,12 @@ from xiaoan.orgs.models import Membership, User
 from xiaoan.orgs.roles import Role
 from xiaoan.orgs.testing import PASSWORD, TOTP_TEST_SECRET, City, build_city
 
+from .guide import screenshot
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,11 +46,6 @@ def named_city() -> City:
     for username, full_name in FULL_NAMES.items():
         User.objects.filter(username=username).update(full_name=full_name)
     return city
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def sign_in(page, base_url: str, username: str, shot: str | None = None) -> None:

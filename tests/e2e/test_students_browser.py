@@ -1,7 +1,6 @@
 """The roster in a real browser: a class teacher on a phone sees full names of the own class, masked numbers."""
 
 import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -9,11 +8,12 @@ from django.urls import reverse
 from xiaoan.orgs.testing import build_city
 from xiaoan.students.testing import make_class, make_pupil, valid_id_number
 
+from .guide import screenshot
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 PHONE = {"width": 360, "height": 780}
 PUPILS = ("张小明", "李晓红", "王一诺", "赵子轩", "陈雨桐")
 
@@ -42,5 +42,4 @@ def test_the_class_teacher_sees_own_pupils_by_name_with_masked_numbers_on_a_phon
     assert "170****0001" in text and "17000000001" not in text
     assert id_number not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "students-class-teacher-phone.png"), full_page=True)
+    screenshot(page, "students-class-teacher-phone.png")
