@@ -109,3 +109,26 @@ def test_a_backup_holds_no_plaintext_id_or_phone_number(seeded, tmp_path, settin
         assert hits(blob, HAZARD_TEXT)
     leaked = [name for name, value in seeded.items() if hits(blob, value)]
     assert leaked == []
+
+
+def media_bytes(root: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in root.rglob("*") if path.is_file())
+
+
+def test_an_imported_roster_leaves_no_plaintext_copy_in_the_media_folder(city, tmp_path, settings):
+    """The uploaded file is deleted as the job ends (decision 56); the rows live on only encrypted."""
+    from xiaoan.students.models import Pupil
+    from xiaoan.students.testing import import_roster, valid_id_number
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    id_number = valid_id_number(ID_NUMBER_BIRTH, sequence=418)
+    roster = (
+        "班级,姓名,性别,学号,身份证号,监护人1姓名,监护人1关系,监护人1手机号\n"
+        f"三年级（1）班,金丝雀导入,男,Q001,{id_number},金丝雀家长,父亲,{MOBILE}\n"
+    )
+    job = import_roster(city, roster.encode("utf-8"))
+    assert job.state == "succeeded", job.message
+    assert Pupil.objects.system("canary").filter(name="金丝雀导入").exists()
+    assert (tmp_path / "media").exists()  # the upload was stored there before the job ran
+    stored = media_bytes(tmp_path / "media")
+    assert not hits(stored, id_number) and not hits(stored, MOBILE)

@@ -294,6 +294,10 @@ XIAOAN_SMS_URL = os.environ.get("XIAOAN_SMS_URL", "")
 XIAOAN_SMS_API_KEY = os.environ.get("XIAOAN_SMS_API_KEY", "")
 XIAOAN_SMS_SIGN = os.environ.get("XIAOAN_SMS_SIGN", "校安")
 
+# --- Files --------------------------------------------------------------------------------------
+# error workbooks of imports repeat the wrong rows (ID and mobile numbers): deleted this long after the job ended
+XIAOAN_IMPORT_FILE_RETENTION_DAYS = max(1, int(os.environ.get("XIAOAN_IMPORT_FILE_RETENTION_DAYS", 7)))
+
 # --- Audit --------------------------------------------------------------------------------------
 XIAOAN_AUDIT_MIN_RETENTION_DAYS = 183  # 网络安全法 Art. 21: at least six months; never lower
 XIAOAN_AUDIT_RETENTION_DAYS = max(

@@ -28,7 +28,8 @@ class ImportJob(ScopedModel):
     )
     # the capacity (membership) the uploader acted in; the worker runs the job in the same one
     acting_as = models.PositiveBigIntegerField(_("上传身份"), null=True, blank=True, editable=False)
-    upload = models.FileField(_("上传文件"), upload_to="imports/%Y/%m/")
+    # deleted when the job ends (decision 56): a plain copy of what was uploaded, needed only to run the job
+    upload = models.FileField(_("上传文件"), upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("文件名"), max_length=255)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
     total_rows = models.PositiveIntegerField(_("总行数"), null=True, blank=True)

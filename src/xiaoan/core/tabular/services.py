@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = {".xlsx", ".xls", ".ods", ".csv"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_STUCK_MINUTES = 60
+ENDED_STATES = (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED, ImportJob.State.CANCELLED)
 
 
 def max_upload_bytes() -> int:
@@ -67,6 +68,7 @@ def import_submit(*, actor: Any, unit: Any, spec_name: str, upload: UploadedFile
 @transaction.atomic
 def import_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
     IMPORT_WORKFLOW.fire(job, "cancel", actor=actor, changes={"finished_at": timezone.now()})
+    transaction.on_commit(lambda: discard_upload(job))
     return job
 
 
@@ -92,7 +94,32 @@ def import_run(*, job_id: int) -> ImportJob | None:
                 job,
                 message=_("导入时发生意外错误，未写入任何数据。 An unexpected error occurred; nothing was imported."),
             )
+        discard_upload(job)
         return job
+
+
+def discard_upload(job: ImportJob) -> None:
+    """Delete the uploaded file of a job that has ended (decision 56).
+
+    The file is a plain copy of what the school uploaded — for a roster, pupils' ID numbers and guardians' mobile
+    numbers that the database holds only encrypted — and nothing reads it once the job has ended: the uploader
+    keeps the original, the error workbook shows what to fix. The row's name is cleared first, so a crash in
+    between leaves an orphan file for the sweep (xiaoan.core.filesweep), never a row pointing at nothing.
+    """
+    name = job.upload.name
+    if not name:
+        return
+    ended = ImportJob.objects.system("discarding the upload of an ended job").filter(
+        pk=job.pk, upload=name, state__in=ENDED_STATES
+    )
+    if ended.update(upload="") != 1:
+        return
+    storage = job.upload.storage
+    job.upload.name = ""
+    try:
+        storage.delete(name)
+    except OSError:  # the sweep deletes it later; the job itself is finished either way
+        logger.warning("import job %s: could not delete its upload now; the file sweep will", job.pk)
 
 
 def _run(job: ImportJob) -> None:
@@ -207,6 +234,7 @@ def import_reap_stuck(*, older_than_minutes: int | None = None) -> int:
             reaped += 1
         except Conflict:
             continue
+        discard_upload(job)
     return reaped
 
 

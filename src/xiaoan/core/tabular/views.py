@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoan.core.errors import DomainError, PermissionDenied
+from xiaoan.core.filesweep import retention_days
 from xiaoan.core.scoping import ensure_allowed, get_for_user
 
 from . import selectors, services
@@ -67,6 +68,7 @@ def _job_context(request, job: ImportJob) -> dict:
         "spec": get_spec(job.spec_name),
         "can_cancel": any(t.name == "cancel" for t in IMPORT_WORKFLOW.available(job, request.user)),
         "is_uploader": job.actor_id == request.user.pk,
+        "import_file_days": retention_days(),
     }
 
 
