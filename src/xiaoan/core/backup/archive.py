@@ -1,217 +1,30 @@
-"""Backups: the database and the attachments in one archive, with a manifest of row counts and checksums.
-
-SQLite is copied with the online backup API (consistent while the site runs); PostgreSQL with
-``pg_dump --format=custom`` inside an exported snapshot, so the manifest's row counts and table checksums
-describe exactly the rows in the dump. ``restore_backup`` verifies every checksum first, refuses a database
-that already holds tables unless forced, restores the database and the files, then compares the result
-with the manifest.
-"""
+"""Creating a backup archive (database, files, manifest) and restoring one, verified against its manifest."""
 
 from __future__ import annotations
 
-import glob
-import hashlib
 import json
-import os
-import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.utils import load_backend
 from django.utils import timezone
+
+from .checksums import Comparison, TableFingerprint, file_digests, file_sha256, table_fingerprints
+from .databases import BackupError, has_tables, pg_arguments, pg_program, run_tool, standalone_connection, vendor_of
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_DUMP_FILE = "database.dump"
 MEDIA_DIR = "media"
-CHUNK = 1024 * 1024
-FETCH = 2000
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot go on; the message says why (Chinese first, then English)."""
-
-
-@dataclass(frozen=True)
-class TableFingerprint:
-    rows: int
-    sha256: str
-
-
-@dataclass
-class Comparison:
-    """The restored database and files against the manifest."""
-
-    tables: dict[str, tuple[TableFingerprint | None, TableFingerprint | None]] = field(default_factory=dict)
-    files_expected: int = 0
-    files_mismatched: list[str] = field(default_factory=list)
-
-    @property
-    def mismatched_tables(self) -> list[str]:
-        return [name for name, (expected, actual) in self.tables.items() if expected != actual]
-
-    @property
-    def ok(self) -> bool:
-        return not self.mismatched_tables and not self.files_mismatched
-
-    def lines(self) -> list[str]:
-        out = [f"{'table':<48} {'rows in backup':>14} {'rows restored':>14}  checksum"]
-        for name, (expected, actual) in sorted(self.tables.items()):
-            verdict = "ok" if expected == actual else "MISMATCH"
-            before = expected.rows if expected else "-"
-            after = actual.rows if actual else "-"
-            out.append(f"{name:<48} {before!s:>14} {after!s:>14}  {verdict}")
-        files_ok = self.files_expected - len(self.files_mismatched)
-        out.append(f"files: {files_ok} of {self.files_expected} restored with the same sha256")
-        out.extend(f"  file MISMATCH: {name}" for name in self.files_mismatched)
-        return out
-
-
-# --- checksums ----------------------------------------------------------------------------------
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_digests(root: Path) -> dict[str, str]:
-    """sha256 of every file below ``root``, by POSIX path relative to it."""
-    if not root.is_dir():
-        return {}
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            found[path.relative_to(root).as_posix()] = file_sha256(path)
-    return found
-
-
-def table_fingerprints(connection: BaseDatabaseWrapper) -> dict[str, TableFingerprint]:
-    """Row count and a sha256 of every row (ordered by primary key) of every table."""
-    quote = connection.ops.quote_name
-    result = {}
-    with connection.cursor() as cursor:
-        tables = [info.name for info in connection.introspection.get_table_list(cursor) if info.type == "t"]
-        for table in sorted(tables):
-            columns = [col.name for col in connection.introspection.get_table_description(cursor, table)]
-            primary_key = connection.introspection.get_primary_key_column(cursor, table)
-            order = [primary_key] if primary_key else columns
-            cursor.execute(
-                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608 - introspected names
-                f"ORDER BY {', '.join(quote(c) for c in order)}"
-            )
-            digest, rows = hashlib.sha256(), 0
-            while batch := cursor.fetchmany(FETCH):
-                for row in batch:
-                    digest.update(repr(tuple(_normalised(value) for value in row)).encode())
-                    digest.update(b"\n")
-                rows += len(batch)
-            result[table] = TableFingerprint(rows, digest.hexdigest())
-    return result
-
-
-def _normalised(value: Any) -> Any:
-    if isinstance(value, memoryview):
-        return bytes(value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return value
-
-
-# --- database connections -----------------------------------------------------------------------
-
-
-@contextmanager
-def standalone_connection(settings_dict: dict[str, Any]) -> Iterator[BaseDatabaseWrapper]:
-    """A connection of its own to the database ``settings_dict`` describes (not one of Django's aliases)."""
-    # registered under a temporary alias (parts of the backends look their connection up by alias), but not
-    # among the configured databases: it is never handed out to anything else
-    alias = f"xiaoan-backup-{uuid.uuid4().hex[:8]}"
-    backend = load_backend(settings_dict["ENGINE"])
-    connection = backend.DatabaseWrapper({**settings_dict, "CONN_MAX_AGE": 0}, alias=alias)
-    connections[alias] = connection
-    try:
-        yield connection
-    finally:
-        connection.close()
-        del connections[alias]
-
-
-def vendor_of(settings_dict: dict[str, Any]) -> str:
-    engine = settings_dict["ENGINE"]
-    if engine.endswith("sqlite3"):
-        return "sqlite"
-    if "postgresql" in engine:
-        return "postgresql"
-    raise BackupError(f"不支持的数据库：{engine}。 Unsupported database engine {engine}.")
-
-
-def has_tables(settings_dict: dict[str, Any]) -> bool:
-    if vendor_of(settings_dict) == "sqlite" and not Path(settings_dict["NAME"]).exists():
-        return False
-    with standalone_connection(settings_dict) as connection, connection.cursor() as cursor:
-        return bool(connection.introspection.table_names(cursor))
-
-
-# --- PostgreSQL tools ---------------------------------------------------------------------------
-
-
-def pg_program(name: str) -> str:
-    """The newest ``/usr/lib/postgresql/N/bin/<name>`` (pg_dump must not be older than the server), else PATH."""
-    configured = os.environ.get("XIAOAN_PG_BINDIR")
-    if configured:
-        return str(Path(configured) / name)
-
-    def version(path: str) -> tuple[int, ...]:
-        match = re.search(r"/postgresql/([\d.]+)/bin/", path)
-        return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
-
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=version)
-    if candidates:
-        return candidates[-1]
-    found = shutil.which(name)
-    if not found:
-        raise BackupError(f"找不到 {name}，请安装 PostgreSQL 客户端。 {name} not found: install the PostgreSQL client.")
-    return found
-
-
-def pg_arguments(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
-    """libpq connection options for pg_dump/pg_restore; the password goes in the environment, not argv."""
-    args = ["--dbname", str(settings_dict["NAME"])]
-    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-        if settings_dict.get(key):
-            args += [option, str(settings_dict[key])]
-    env = {**os.environ}
-    if settings_dict.get("PASSWORD"):
-        env["PGPASSWORD"] = str(settings_dict["PASSWORD"])
-    return args, env
-
-
-def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BackupError(
-            f"{Path(command[0]).name} 失败 / failed ({result.returncode}): {result.stderr.strip()[-2000:]}"
-        )
-
-
-# --- backup -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -284,7 +97,7 @@ def _backup_postgresql(settings_dict: dict[str, Any], folder: Path) -> tuple[str
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         # pg_dump reads the snapshot this transaction holds open, so the counts below match the dump
-        _run(
+        run_tool(
             [
                 pg_program("pg_dump"),
                 "--format=custom",
@@ -383,7 +196,7 @@ def restore_backup(
             _restore_sqlite(folder / manifest["database_file"], target)
         else:
             args, env = pg_arguments(target)
-            _run(
+            run_tool(
                 [pg_program("pg_restore"), "--clean", "--if-exists", "--no-owner", *args, str(folder / PG_DUMP_FILE)],
                 env,
             )
