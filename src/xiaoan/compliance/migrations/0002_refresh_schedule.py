@@ -1,20 +1,9 @@
 from django.db import migrations
 
-
-def create_schedule(apps, schema_editor):
-    from xiaoan.core.tasks import ensure_schedule
-
-    ensure_schedule("compliance.refresh_all", "xiaoan.compliance.tasks.refresh_all", minutes=60)
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="compliance.refresh_all").delete()
+from xiaoan.core.migration_ops import DJANGO_Q, periodic_job
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("compliance", "0001_initial"),
-        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-    ]
+    dependencies = [("compliance", "0001_initial"), DJANGO_Q]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [periodic_job("compliance.refresh_all", "xiaoan.compliance.tasks.refresh_all", minutes=60)]

@@ -72,7 +72,9 @@ class TestUploadsEndWithTheirJob:
         response = city.client_for("county_a_admin").get(reverse("tabular:error_download", args=[job.pk]))
         assert response.status_code == 200
 
-    def test_a_cancelled_job_deletes_its_upload_once_the_cancellation_is_committed(self, city, django_capture_on_commit_callbacks):
+    def test_a_cancelled_job_deletes_its_upload_once_the_cancellation_is_committed(
+        self, city, django_capture_on_commit_callbacks
+    ):
         job, name = submit(city, GOOD)
         with django_capture_on_commit_callbacks(execute=True):
             import_cancel(actor=city.county_a_admin, job=job)
@@ -187,7 +189,7 @@ class TestOrphans:
         assert not on_disk(old)
 
     def test_import_folders_are_swept_too(self, city):
-        job, name = submit(city, GOOD)
+        _, name = submit(city, GOOD)
         stray = default_storage.save(name.rsplit("/", 1)[0] + "/stray.csv", samples.upload("s.csv", b"a,b\n"))
         age(stray, GRACE * 2)
         age(name, GRACE * 2)

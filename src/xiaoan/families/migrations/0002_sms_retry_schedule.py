@@ -1,20 +1,9 @@
 from django.db import migrations
 
-
-def create_schedule(apps, schema_editor):
-    from xiaoan.core.tasks import ensure_schedule
-
-    ensure_schedule("families.retry_failed_sms", "xiaoan.families.tasks.retry_failed_sms", minutes=2)
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="families.retry_failed_sms").delete()
+from xiaoan.core.migration_ops import DJANGO_Q, periodic_job
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("families", "0001_initial"),
-        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-    ]
+    dependencies = [("families", "0001_initial"), DJANGO_Q]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [periodic_job("families.retry_failed_sms", "xiaoan.families.tasks.retry_failed_sms", minutes=2)]

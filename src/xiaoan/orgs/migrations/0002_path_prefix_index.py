@@ -2,19 +2,9 @@
 
 from django.db import migrations
 
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS orgs_unit_path_prefix ON orgs_unit (path varchar_pattern_ops)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS orgs_unit_path_prefix")
+from xiaoan.core.migration_ops import postgresql_indexes
 
 
 class Migration(migrations.Migration):
     dependencies = [("orgs", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_indexes({"orgs_unit_path_prefix": "orgs_unit (path varchar_pattern_ops)"})]

@@ -1,20 +1,11 @@
 from django.db import migrations
 
-
-def create_schedule(apps, schema_editor):
-    from xiaoan.core.tasks import ensure_schedule
-
-    ensure_schedule("tabular.reap_stuck_imports", "xiaoan.core.tabular.tasks.reap_stuck_imports", minutes=10)
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="tabular.reap_stuck_imports").delete()
+from xiaoan.core.migration_ops import DJANGO_Q, periodic_job
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("tabular", "0001_initial"),
-        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-    ]
+    dependencies = [("tabular", "0001_initial"), DJANGO_Q]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [
+        periodic_job("tabular.reap_stuck_imports", "xiaoan.core.tabular.tasks.reap_stuck_imports", minutes=10)
+    ]

@@ -1,21 +1,10 @@
 from django.db import migrations, models
 
-
-def create_schedule(apps, schema_editor):
-    from xiaoan.core.tasks import ensure_schedule
-
-    ensure_schedule("core.sweep_files", "xiaoan.core.filesweep.sweep_files", minutes=24 * 60)
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="core.sweep_files").delete()
+from xiaoan.core.migration_ops import DJANGO_Q, periodic_job
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("tabular", "0003_job_acting_as"),
-        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-    ]
+    dependencies = [("tabular", "0003_job_acting_as"), DJANGO_Q]
 
     operations = [
         # the upload is deleted when the job ends (decision 56)
@@ -24,5 +13,5 @@ class Migration(migrations.Migration):
             name="upload",
             field=models.FileField(blank=True, upload_to="imports/%Y/%m/", verbose_name="上传文件"),
         ),
-        migrations.RunPython(create_schedule, remove_schedule),
+        periodic_job("core.sweep_files", "xiaoan.core.filesweep.sweep_files", minutes=24 * 60),
     ]
