@@ -13,7 +13,8 @@ from typing import Any
 
 from . import limits
 from . import overload as o
-from .load import LoadError, OpenLoopResult, Req, run_open_loop, run_schedule, run_wrk, schedule
+from .load import LoadError, Req, run_wrk
+from .openloop import OpenLoopResult, run_open_loop, run_schedule, schedule
 from .servers import Server, free_port
 from .stats import Figure, Target, latency_summary
 

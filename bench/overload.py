@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .load import Sample
+from .loopclient import Sample
 from .stats import percentile
 
 WIDTH = 5.0  # seconds per window

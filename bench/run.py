@@ -34,7 +34,7 @@ NOTES = [
     "counters in each worker's memory (xiaoan.core.ratelimit), on 127.0.0.1 with the load generator and "
     "PostgreSQL on the same machine.",
     "Throughput: wrk (closed loop, 2 threads, 32 connections, fixed duration) replaying distinct requests "
-    "(fresh receipt tokens, fresh form nonces). Latency targets: an open-loop client (bench/load.py) that "
+    "(fresh receipt tokens, fresh form nonces). Latency targets: an open-loop client (bench/openloop.py) that "
     "sends at a fixed rate and times each request from its scheduled send time, so queueing counts.",
     "Pages: the SQL limit is the page's own SELECT statements, captured from one rendering and replayed with "
     "psycopg on one connection (the time the database needs for exactly what the page asks).",

@@ -4,7 +4,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.load import LoadError, Req, _Parser, parse_wrk, run_open_loop, run_schedule, schedule
+from bench.load import LoadError, Req, parse_wrk
+from bench.loopclient import _Parser
+from bench.openloop import run_open_loop, run_schedule, schedule
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000
   2 threads and 32 connections

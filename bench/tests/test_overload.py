@@ -1,6 +1,6 @@
 import pytest
 
-from bench.load import Sample
+from bench.loopclient import Sample
 from bench.overload import (
     Window,
     classes,
