@@ -28,7 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=zh-CN",  # the browser's own UI language: date fields as a Chinese user sees them
 ]
 DEFAULT_TIMEOUT_MS = 15_000
 
