@@ -21,6 +21,7 @@ class AssetsConfig(AppConfig):
             NavItem(
                 "assets", _("安全设施"), "assets:list", icon="fire-extinguisher", permission="assets.safetyasset.view",
                 order=25,
+                group="prevention",
             )
         )  # fmt: skip
         for widget in WIDGETS:

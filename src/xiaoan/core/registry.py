@@ -19,6 +19,17 @@ class NavItem:
     icon: str = "circle"
     permission: str | None = None  # shown only when the active role has it
     order: int = 100
+    group: str = ""  # a NAV_GROUPS key: listed under that heading; empty: on the bar itself
+
+
+# The headings of the navigation bar (key: label, place on the bar). A group shows as a menu when the active role
+# sees two or more of its entries, as its one entry when it sees one, and not at all when it sees none: with every
+# module installed a school's safety officer has 18 entries, which no bar holds on one line.
+NAV_GROUPS: dict[str, tuple[Any, int]] = {}
+
+
+def register_nav_group(key: str, label: Any, order: int) -> None:
+    NAV_GROUPS[key] = (label, order)
 
 
 @dataclass(frozen=True)

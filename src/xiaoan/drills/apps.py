@@ -23,7 +23,15 @@ class DrillsConfig(AppConfig):
         register_owner(models.Drill)
         register_owner(models.PlanVersion)
         register_nav(
-            NavItem("drills", _("应急演练"), "drills:drill_list", icon="run", permission="drills.drill.view", order=41)
+            NavItem(
+                "drills",
+                _("应急演练"),
+                "drills:drill_list",
+                icon="run",
+                permission="drills.drill.view",
+                order=41,
+                group="drills",
+            )
         )
         register_demo_seeder(DemoSeeder("drills", seed, order=60))
         register_event(

@@ -27,6 +27,7 @@ class EducationConfig(AppConfig):
                 icon="school",
                 permission="education.educationactivity.view",
                 order=60,
+                group="drills",
             )
         )
         for widget in WIDGETS:

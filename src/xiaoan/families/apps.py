@@ -25,6 +25,7 @@ class FamiliesConfig(AppConfig):
                 icon="mail",
                 permission="families.letter.view",
                 order=60,
+                group="families",
             )
         )
         for widget in WIDGETS:

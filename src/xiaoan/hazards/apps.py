@@ -30,7 +30,7 @@ class HazardsConfig(AppConfig):
         )  # fmt: skip
         register_nav(
             NavItem("hazards.list", _("隐患治理"), "hazards:list", icon="list-check",
-                    permission="hazards.hazard.view", order=20)
+                    permission="hazards.hazard.view", order=20, group="prevention")
         )  # fmt: skip
         for widget in WIDGETS:
             register_widget(widget)

@@ -30,6 +30,7 @@ class InspectionsConfig(AppConfig):
                 icon="checklist",
                 permission="inspections.inspection.view",
                 order=30,
+                group="prevention",
             )
         )
         register_nav(
@@ -40,6 +41,7 @@ class InspectionsConfig(AppConfig):
                 icon="flag",
                 permission="inspections.campaign.view",
                 order=31,
+                group="prevention",
             )
         )
         for widget in WIDGETS:

@@ -44,10 +44,19 @@ class OrgsConfig(AppConfig):
                 icon="building",
                 permission="orgs.unit.view",
                 order=10,
+                group="admin",
             )
         )
         register_nav(
-            NavItem("orgs.people", _("人员"), "orgs:people_list", icon="users", permission="orgs.user.view", order=11)
+            NavItem(
+                "orgs.people",
+                _("人员"),
+                "orgs:people_list",
+                icon="users",
+                permission="orgs.user.view",
+                order=11,
+                group="admin",
+            )
         )
         for widget in WIDGETS:
             register_widget(widget)

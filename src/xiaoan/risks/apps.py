@@ -19,7 +19,13 @@ class RisksConfig(AppConfig):
         register_audited(RiskReview, unit_path="risk_point__unit__path")
         register_nav(
             NavItem(
-                "risks", _("风险点"), "risks:list", icon="alert-triangle", permission="risks.riskpoint.view", order=20
+                "risks",
+                _("风险点"),
+                "risks:list",
+                icon="alert-triangle",
+                permission="risks.riskpoint.view",
+                order=20,
+                group="prevention",
             )
         )
         for widget in WIDGETS:

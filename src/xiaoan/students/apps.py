@@ -29,6 +29,7 @@ class StudentsConfig(AppConfig):
                 icon="school",
                 permission="students.pupil.view",
                 order=40,
+                group="families",
             )
         )
         register_nav(
@@ -39,6 +40,7 @@ class StudentsConfig(AppConfig):
                 icon="school",
                 permission="students.overview",
                 order=40,
+                group="families",
             )
         )
         for widget in WIDGETS:

@@ -27,6 +27,7 @@ class TrainingConfig(AppConfig):
                 icon="certificate",
                 permission="training.trainingsession.view",
                 order=61,
+                group="drills",
             )
         )
         for widget in WIDGETS:

@@ -15,6 +15,11 @@ class AuditConfig(AppConfig):
 
         register_nav(
             NavItem(
-                key="audit", label=_("审计日志"), url_name="audit:list", permission="audit.auditevent.view", order=900
+                key="audit",
+                label=_("审计日志"),
+                url_name="audit:list",
+                permission="audit.auditevent.view",
+                order=900,
+                group="admin",
             )
         )

@@ -19,6 +19,12 @@ class RulesConfig(AppConfig):
         collect_rules()
         register_nav(
             NavItem(
-                "rules", _("规则设置"), "rules:list", icon="adjustments", permission="rules.rulevalue.view", order=950
+                "rules",
+                _("规则设置"),
+                "rules:list",
+                icon="adjustments",
+                permission="rules.rulevalue.view",
+                order=950,
+                group="admin",
             )
         )

@@ -36,5 +36,6 @@ class TabularConfig(AppConfig):
                 icon="upload",
                 permission="tabular.importjob.view",
                 order=900,
+                group="admin",
             )
         )

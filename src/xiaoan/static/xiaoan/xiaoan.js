@@ -13,6 +13,13 @@
     }
   });
 
+  // Navigation menus are <details>: one open at a time, and a click elsewhere closes them.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll(".xa-nav-group > details[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+
   // Domain errors answer htmx with 4xx + HX-Retarget #xa-messages: let htmx swap them in.
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.getResponseHeader("X-Xiaoan-Error")) {
