@@ -131,6 +131,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from .generate import generate
     from .limits import server_version
     from .machine import describe
+    from .overload_run import receipt_overload
     from .stats import Skipped
 
     settings = b.Settings(seconds=args.seconds, page_seconds=args.page_seconds, page_rate=args.page_rate,
@@ -221,7 +222,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 skipped.append(Skipped("receipt_overload", overload_label, "not measured: no receipt capacity"))
         else:
             optional("receipt_overload", overload_label, "families", families_imports,
-                     lambda: b.receipt_overload(app, capacity, settings))  # fmt: skip
+                     lambda: receipt_overload(app, capacity, settings))  # fmt: skip
 
     def compliance_imports() -> None:
         from xiaoan.compliance.services import refresh_all  # noqa: F401
