@@ -2,10 +2,11 @@
 
 The page (GET) is one prepared lookup by the token's hash. The confirmation (POST) on PostgreSQL is one prepared
 statement too: the lookup as a CTE, the conditional UPDATE of the receipt (only when the letter is open, the link
-unexpired and the receipt still pending; ticked items kept only if the letter has them), and the class counter —
-one round trip where a lookup then a write took two. Elsewhere the lookup runs first and
+unexpired and the receipt still pending; ticked items kept only if the letter has them), the class counter, and
+for a receipt already confirmed the count of later confirmations (``later_confirmations``) — one round trip where a
+lookup then a write took two, for a first confirmation and a repeated one alike. Elsewhere the lookup runs first and
 ``services.confirm_by_link`` writes. Either way the caller gets the link's fields and whether this was the first
-confirmation; a later one is counted on the receipt (``later_confirmations``).
+confirmation.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def wanted_items(values: list[str]) -> list[int]:
 
 def confirm(token_hash: str, wanted: list[int], now: dt.datetime) -> tuple[dict[str, Any] | None, bool]:
     """(the link's fields, True when this confirmed the receipt); the link as it is after the confirmation."""
+    counted = False  # a later confirmation already counted by the statement
     if connection.vendor == "postgresql":
-        link, first = _confirm_in_one_statement(token_hash, wanted, now)
+        link, first, counted = _confirm_in_one_statement(token_hash, wanted, now)
     else:
         link = lookup(token_hash)
         first = False
@@ -74,9 +76,10 @@ def confirm(token_hash: str, wanted: list[int], now: dt.datetime) -> tuple[dict[
         link.update({"receipt__state": ReceiptState.CONFIRMED, "receipt__confirmed_at": now})
     else:
         link["receipt__state"] = ReceiptState.CONFIRMED  # someone confirmed first: that receipt stands
-        Receipt.objects.system("a guardian's own link").filter(pk=link["receipt_id"]).update(
-            later_confirmations=F("later_confirmations") + 1
-        )
+        if not counted:  # elsewhere, or PostgreSQL when the first confirmation committed during this statement
+            Receipt.objects.system("a guardian's own link").filter(pk=link["receipt_id"]).update(
+                later_confirmations=F("later_confirmations") + 1
+            )
     return link, first
 
 
@@ -91,15 +94,21 @@ def _statement() -> str:
         "FROM link WHERE r.id = link.receipt_id AND r.state = %s AND link.expires_at >= %s "
         "AND link.letter__state = ANY(%s) RETURNING r.letter_id, r.school_class_id, r.items_ticked), "
         f"t AS (UPDATE {tally} t SET confirmed = t.confirmed + 1 FROM c "
-        "WHERE t.letter_id = c.letter_id AND t.school_class_id = c.school_class_id) "
-        "SELECT link.*, (SELECT count(*) FROM c), (SELECT items_ticked FROM c) FROM link"
+        "WHERE t.letter_id = c.letter_id AND t.school_class_id = c.school_class_id), "
+        # the snapshot shows the receipt either pending (c writes) or confirmed (this counts): never both
+        f"later AS (UPDATE {receipt} r SET later_confirmations = r.later_confirmations + 1 "
+        "FROM link WHERE r.id = link.receipt_id AND r.state = %s AND link.expires_at >= %s "
+        "AND link.letter__state = ANY(%s) RETURNING r.id) "
+        "SELECT link.*, (SELECT count(*) FROM later), (SELECT count(*) FROM c), (SELECT items_ticked FROM c) FROM link"
     )
 
 
-def _confirm_in_one_statement(token_hash: str, wanted: list[int], now: dt.datetime) -> tuple[dict | None, bool]:
+def _confirm_in_one_statement(token_hash: str, wanted: list[int], now: dt.datetime) -> tuple[dict | None, bool, bool]:
+    """(the link, whether this confirmed the receipt, whether it counted a later confirmation)."""
+    open_states = [str(state) for state in sorted(OPEN_STATES)]
     params = [
-        token_hash, ReceiptState.CONFIRMED, Channel.LINK, now, wanted, ReceiptState.PENDING, now,
-        [str(state) for state in sorted(OPEN_STATES)],
+        token_hash, ReceiptState.CONFIRMED, Channel.LINK, now, wanted, ReceiptState.PENDING, now, open_states,
+        ReceiptState.CONFIRMED, now, open_states,
     ]  # fmt: skip
     sql = _statement()
 
@@ -109,10 +118,10 @@ def _confirm_in_one_statement(token_hash: str, wanted: list[int], now: dt.dateti
 
     row = run_with_retry(write, connection)  # conditional: a repeat after a lost connection confirms nothing twice
     if row is None:
-        return None, False
+        return None, False, False
     link = LINK_LOOKUP.as_dict(row, connection)
-    first = bool(row[-2])
+    counted, first = bool(row[-3]), bool(row[-2])
     if first:
         ticked = row[-1]
         link["receipt__items_ticked"] = json.loads(ticked) if isinstance(ticked, str) else ticked
-    return link, first
+    return link, first, counted

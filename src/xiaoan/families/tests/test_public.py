@@ -74,6 +74,18 @@ def test_the_page_is_one_lookup_and_the_confirmation_one_conditional_write(lette
         assert len(writes) == 2
 
 
+def test_a_repeated_confirmation_is_counted_in_the_same_single_statement_on_postgresql(letter, roster):
+    token = token_of(letter, roster.pupils["wang"])
+    Client().post(url(token), {"t": token})
+    with CaptureQueriesContext(connection) as captured:
+        again = Client().post(url(token), {"t": token})
+    assert 'data-testid="receipt-already"' in again.content.decode()
+    assert receipt_of(letter, roster.pupils["wang"]).later_confirmations == 1
+    assert tally(letter, roster.class_a) == 1  # the class counted it once, not twice
+    if connection.vendor == "postgresql":
+        assert len(captured) == 1 and "later_confirmations" in captured[0]["sql"]
+
+
 def test_a_guardian_confirms_with_ticked_items_and_the_class_rate_moves(letter, roster):
     token = token_of(letter, roster.pupils["zhang"])
     response = Client().post(url(token), {"t": token, "item": ["1", "7", "x"]})
