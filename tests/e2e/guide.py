@@ -24,10 +24,10 @@ def target() -> Path:
     return path if path.is_absolute() else PROJECT / path
 
 
-def screenshot(page, name: str) -> Path:
-    """Save the whole page as ``name`` for the guide; returns where it went."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save the page (the whole page, or what the screen shows) as ``name`` for the guide; returns where it went."""
     folder = target()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

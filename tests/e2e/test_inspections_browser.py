@@ -58,7 +58,7 @@ def test_a_safety_officer_fills_the_monthly_fire_check_on_a_phone_and_sees_the_g
         {"name": "灭火器.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}
     )
     failed.scroll_into_view_if_needed()
-    page.screenshot(path=str(_shot_path("inspections-fill.png")))
+    screenshot(page, "inspections-fill.png", full_page=False)
     page.click("[data-testid=submit]")
 
     assert page.inner_text("[data-testid=state]") == "已提交"
@@ -70,13 +70,6 @@ def test_a_safety_officer_fills_the_monthly_fire_check_on_a_phone_and_sees_the_g
         page.wait_for_url("**/hazards/**")
         assert "一楼东侧走廊2号灭火器压力不足" in page.content()
         screenshot(page, "inspections-hazard.png")
-
-
-def _shot_path(name: str):
-    from .test_shell_browser import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / name
 
 
 def test_a_county_officer_launches_a_campaign_and_follows_its_completion_per_school(live_server, page):
