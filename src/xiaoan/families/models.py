@@ -77,9 +77,15 @@ class Channel(models.TextChoices):
 class Receipt(ScopedModel):
     """The receipt one pupil's family owes for one letter; the first confirmation wins."""
 
-    letter = models.ForeignKey(Letter, verbose_name=_("信件"), on_delete=models.CASCADE, related_name="receipts")
+    # letter and unit: no index of their own — the unique (letter, pupil) and (unit, letter) lead with them, and a
+    # confirmation changes the state, so every index of this table takes an entry on every confirmation
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("信件"), on_delete=models.CASCADE, related_name="receipts", db_index=False
+    )
     pupil = models.ForeignKey("students.Pupil", verbose_name=_("学生"), on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("orgs.Unit", verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     school_class = models.ForeignKey(
         "students.SchoolClass", verbose_name=_("班级"), on_delete=models.PROTECT, related_name="+"
     )
@@ -161,11 +167,16 @@ class ReceiptLink(ScopedModel):
 class ReceiptTally(ScopedModel):
     """Owed and confirmed receipts of one class for one letter, kept in the confirmation's transaction."""
 
-    letter = models.ForeignKey(Letter, verbose_name=_("信件"), on_delete=models.CASCADE, related_name="tallies")
+    # letter and unit: covered by the unique (letter, school_class) and by (unit, letter); see Receipt
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("信件"), on_delete=models.CASCADE, related_name="tallies", db_index=False
+    )
     school_class = models.ForeignKey(
         "students.SchoolClass", verbose_name=_("班级"), on_delete=models.PROTECT, related_name="+"
     )
-    unit = models.ForeignKey("orgs.Unit", verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     owed = models.PositiveIntegerField(_("应回执"), default=0)
     confirmed = models.PositiveIntegerField(_("已回执"), default=0)
 
